@@ -1,0 +1,60 @@
+/**
+ * Typed errors thrown across fnlogs. Only `main.ts` turns them into exit
+ * codes and `error: ...` lines; the server turns them into HTTP answers.
+ *
+ * @module
+ */
+
+/** A request or an option that cannot be understood (HTTP 422/400, exit 2). */
+export class InvalidInputError extends Error {
+  override name = "InvalidInputError";
+}
+
+/** Command-line usage that cannot be understood (exit code 2). */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** The function asked for does not exist (HTTP 404). */
+export class FunctionNotFoundError extends Error {
+  override name = "FunctionNotFoundError";
+  constructor(readonly functionName: string, readonly namespace: string) {
+    super(`Function "${functionName}" not found in namespace "${namespace}"`);
+  }
+}
+
+/** The namespace is not served (HTTP 403 with an allow-list, 404 otherwise). */
+export class NamespaceNotAllowedError extends Error {
+  override name = "NamespaceNotAllowedError";
+  constructor(readonly namespace: string) {
+    super(`Namespace "${namespace}" is not allowed`);
+  }
+}
+
+/** An orchestrator or upstream gateway failed or answered unexpectedly (HTTP 502). */
+export class UpstreamError extends Error {
+  override name = "UpstreamError";
+  constructor(message: string, readonly status?: number, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A gateway could not be reached at all (faas-cli: "Cannot connect to OpenFaaS on URL"). */
+export class ConnectError extends Error {
+  override name = "ConnectError";
+  constructor(readonly url: string, options?: ErrorOptions) {
+    super(`Cannot connect to OpenFaaS on URL: ${url}`, options);
+  }
+}
+
+/** A gateway answered with a status other than 200 (faas-cli's wording). */
+export class HttpStatusError extends Error {
+  override name = "HttpStatusError";
+  constructor(readonly status: number, readonly body: string) {
+    super(
+      status === 401
+        ? `Unauthorized access, run "faas-cli login" to setup authentication for this server`
+        : `Server returned unexpected status code: ${status} - ${body}`,
+    );
+  }
+}
