@@ -94,6 +94,17 @@ export interface FunctionInfo {
   readonly instances?: readonly string[];
 }
 
+/** What {@linkcode LogProvider.openLogs} yields. */
+export interface LogSource {
+  /** The records, in batches; cancelling it stops the upstream work. */
+  readonly stream: ReadableStream<LogBatch>;
+  /**
+   * `true` when `query.cursor` was honoured: the stream starts exactly after
+   * that cursor and `since`/`tail` were ignored.
+   */
+  readonly fromCursor: boolean;
+}
+
 /** Options every provider call takes. */
 export interface ProviderCallOptions {
   /** Aborting it cancels the call and any upstream work it started. */
@@ -130,10 +141,7 @@ export interface LogProvider {
    * upstream work at once: requests aborted, child processes killed,
    * subscriptions removed.
    */
-  openLogs(
-    query: LogQuery,
-    options?: ProviderCallOptions,
-  ): Promise<ReadableStream<LogBatch>>;
+  openLogs(query: LogQuery, options?: ProviderCallOptions): Promise<LogSource>;
   /** Releases what the provider holds (child processes, HTTP clients). */
   close(): Promise<void>;
 }
