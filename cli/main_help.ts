@@ -1,0 +1,15 @@
+/** Top-level help text of `fnlogs`. */
+export const MAIN_HELP = `fnlogs: stream function logs
+
+USAGE
+  fnlogs serve [OPTIONS]         answer the OpenFaaS log API (GET /system/logs)
+  fnlogs logs NAME... [OPTIONS]  follow function logs, like faas-cli logs
+  fnlogs help | version
+
+Run "fnlogs serve --help" or "fnlogs logs --help" for a command's options.
+
+EXAMPLES
+  fnlogs serve --stack examples/stack.yml
+  fnlogs logs hello -f
+  fnlogs logs hello --tail 20 --gateway http://127.0.0.1:8080
+`;

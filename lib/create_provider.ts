@@ -1,0 +1,56 @@
+/**
+ * Builds a {@linkcode LogProvider} from options, for the server and for the
+ * client's direct mode alike.
+ *
+ * @module
+ */
+import { InvalidInputError } from "./errors.ts";
+import { LocalProvider } from "./local_provider.ts";
+import { loadStackFile } from "./stack_file.ts";
+import type { LogProvider } from "./types.ts";
+
+/** The providers fnlogs knows. */
+export const PROVIDER_KINDS = ["local"] as const;
+
+/** One of {@linkcode PROVIDER_KINDS}. */
+export type ProviderKind = typeof PROVIDER_KINDS[number];
+
+/** Everything any provider may be configured with. */
+export interface ProviderOptions {
+  readonly kind: ProviderKind;
+  /** local: the stack file whose functions run as child processes. */
+  readonly stack?: string;
+  /** local: history kept per function, in lines and bytes. */
+  readonly historyLines?: number;
+  readonly historyBytes?: number;
+  /** Longer lines are cut with a marker. */
+  readonly maxLineLength?: number;
+  /** Notices about the provider's own work (restarts, retries), for stderr. */
+  readonly onNotice?: (message: string) => void;
+}
+
+/** Whether `kind` names a provider fnlogs knows. */
+export function isProviderKind(kind: string): kind is ProviderKind {
+  return (PROVIDER_KINDS as readonly string[]).includes(kind);
+}
+
+/**
+ * Creates and starts the provider the options name. Throws
+ * {@linkcode InvalidInputError} for options that do not fit it.
+ */
+export async function createProvider(options: ProviderOptions): Promise<LogProvider> {
+  switch (options.kind) {
+    case "local": {
+      if (options.stack === undefined) {
+        throw new InvalidInputError("The local provider needs a stack file (--stack FILE)");
+      }
+      const stack = await loadStackFile(options.stack);
+      return await LocalProvider.start(stack, {
+        historyLines: options.historyLines,
+        historyBytes: options.historyBytes,
+        maxLineLength: options.maxLineLength,
+        onEvent: options.onNotice,
+      });
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The OpenFaaS log API's wire format: one compact JSON object and `\n` per
+ * message, written from batches.
+ *
+ * @module
+ */
+import { encodeLogMessage } from "./encode_log_message.ts";
+import type { LogBatch } from "./types.ts";
+
+/** The default largest chunk the encoders write, in bytes (approximately). */
+export const DEFAULT_MAX_CHUNK_BYTES = 65_536;
+
+/** Options for {@linkcode NdjsonEncoderStream}. */
+export interface NdjsonEncoderStreamOptions {
+  /**
+   * Write everything a batch holds as chunks of up to about this many bytes
+   * (default {@linkcode DEFAULT_MAX_CHUNK_BYTES}). A batch holds what was ready
+   * together, so an idle stream still sends each line at once.
+   */
+  readonly maxChunkBytes?: number;
+  /**
+   * `false` writes one chunk per message, as the Go reference handler does.
+   * Only the benchmark's baseline wants that.
+   */
+  readonly coalesce?: boolean;
+}
+
+/**
+ * Encodes batches of records as NDJSON bytes, one chunk per batch (split at
+ * `maxChunkBytes`). Records are written with Go's `encoding/json` escaping;
+ * their `cursor` and `missed` fields are not part of this format.
+ *
+ * @example Two records, one chunk
+ * ```ts
+ * import { NdjsonEncoderStream } from "./ndjson_encoder_stream.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const record = { name: "env", namespace: "openfaas-fn", instance: "env-1", timestamp: "2023-07-04T16:32:22Z", text: "a<b" };
+ * const chunks = await Array.fromAsync(
+ *   ReadableStream.from([[record, record]]).pipeThrough(new NdjsonEncoderStream()),
+ * );
+ * assertEquals(chunks.length, 1);
+ * assertEquals(
+ *   new TextDecoder().decode(chunks[0]).split("\n")[0],
+ *   '{"name":"env","namespace":"openfaas-fn","instance":"env-1","timestamp":"2023-07-04T16:32:22Z","text":"a\\u003cb"}',
+ * );
+ * ```
+ */
+export class NdjsonEncoderStream extends TransformStream<LogBatch, Uint8Array> {
+  constructor(options: NdjsonEncoderStreamOptions = {}) {
+    const max = options.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES;
+    const coalesce = options.coalesce ?? true;
+    const encoder = new TextEncoder();
+    super({
+      transform(batch, controller) {
+        if (!coalesce) {
+          for (const record of batch) {
+            controller.enqueue(encoder.encode(encodeLogMessage(record) + "\n"));
+          }
+          return;
+        }
+        let text = "";
+        for (const record of batch) {
+          text += encodeLogMessage(record) + "\n";
+          // Characters, not bytes: a cheap bound that keeps chunks near `max`.
+          if (text.length >= max) {
+            controller.enqueue(encoder.encode(text));
+            text = "";
+          }
+        }
+        if (text !== "") controller.enqueue(encoder.encode(text));
+      },
+    });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * `GET /system/functions`: the functions the provider knows, in the OpenFaaS
+ * JSON shape.
+ *
+ * @module
+ */
+import { NamespaceNotAllowedError, UpstreamError } from "../lib/errors.ts";
+import type { LogProvider } from "../lib/types.ts";
+import { textResponse } from "./text_response.ts";
+
+/** Answers one function-list request. */
+export async function functionsRoute(
+  request: Request,
+  provider: LogProvider,
+  log?: (message: string) => void,
+): Promise<Response> {
+  if (request.method !== "GET") {
+    return textResponse(405, `method ${request.method} not allowed`, { allow: "GET" });
+  }
+  const namespace = new URL(request.url).searchParams.get("namespace") || undefined;
+  try {
+    const functions = await provider.listFunctions(namespace, { signal: request.signal });
+    const body = functions.map((f) => ({
+      name: f.name,
+      namespace: f.namespace,
+      image: f.image ?? "",
+      invocationCount: 0,
+      replicas: f.replicas,
+      availableReplicas: f.availableReplicas,
+      labels: f.labels ?? {},
+      instances: f.instances ?? [],
+    }));
+    return Response.json(body);
+  } catch (error) {
+    if (error instanceof NamespaceNotAllowedError) return textResponse(403, error.message);
+    const message = error instanceof Error ? error.message : String(error);
+    log?.(`function list failed: ${message}`);
+    return textResponse(error instanceof UpstreamError ? 502 : 500, "function list request failed");
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * `GET /system/logs`: the OpenFaaS log API, answered from a provider as
+ * NDJSON (what every OpenFaaS client reads) or, when the client asks for
+ * `text/event-stream`, as fnlogs' resumable event stream.
+ *
+ * @module
+ */
+import { accepts } from "@std/http/negotiation";
+import {
+  FunctionNotFoundError,
+  InvalidInputError,
+  NamespaceNotAllowedError,
+  UpstreamError,
+} from "../lib/errors.ts";
+import { NdjsonEncoderStream } from "../lib/ndjson_encoder_stream.ts";
+import { SSE_HEARTBEAT, SseEncoderStream } from "../lib/sse_encoder_stream.ts";
+import type { LogProvider, LogQuery, LogSource } from "../lib/types.ts";
+import { parseLogQuery } from "./log_query.ts";
+import type { OpenStreams } from "./open_streams.ts";
+import { responseBody } from "./response_body.ts";
+import { textResponse } from "./text_response.ts";
+
+const NDJSON = "application/x-ndjson";
+const EVENT_STREAM = "text/event-stream";
+const encoder = new TextEncoder();
+const HEARTBEAT = encoder.encode(SSE_HEARTBEAT);
+const END_EVENT = encoder.encode("event: end\ndata: {}\n\n");
+
+/** Settings of the log route. */
+export interface LogsRouteOptions {
+  readonly provider: LogProvider;
+  /** `false`: one chunk per message, like the Go reference (benchmark baseline). */
+  readonly coalesce?: boolean;
+  readonly maxChunkBytes?: number;
+  /** Idle interval after which an event stream gets a heartbeat (default 15 s). */
+  readonly heartbeatMs?: number;
+  /** Ends follow streams cleanly after this long (default: never). */
+  readonly maxStreamDurationMs?: number;
+  readonly maxTail?: number;
+  readonly streams?: OpenStreams;
+  /** Where failures are reported (never with credentials). */
+  readonly log?: (message: string) => void;
+}
+
+type Negotiate = (request: Request, ...types: string[]) => string | undefined;
+const negotiate: Negotiate = accepts;
+
+/** Answers one log request. */
+export async function logsRoute(request: Request, options: LogsRouteOptions): Promise<Response> {
+  if (request.method !== "GET") {
+    return textResponse(405, `method ${request.method} not allowed`, { allow: "GET" });
+  }
+  const sse = negotiate(request, NDJSON, EVENT_STREAM) === EVENT_STREAM;
+  let query: LogQuery;
+  try {
+    query = parseLogQuery(
+      new URL(request.url).searchParams,
+      sse ? request.headers.get("last-event-id") : null,
+      { maxTail: options.maxTail },
+    );
+  } catch (error) {
+    if (error instanceof InvalidInputError) return textResponse(422, error.message);
+    throw error;
+  }
+
+  const abort = new AbortController();
+  const onRequestAbort = () => abort.abort(request.signal.reason);
+  request.signal.addEventListener("abort", onRequestAbort, { once: true });
+  let source: LogSource;
+  try {
+    source = await options.provider.openLogs(query, { signal: abort.signal });
+  } catch (error) {
+    request.signal.removeEventListener("abort", onRequestAbort);
+    return errorResponse(error, query, options.log);
+  }
+
+  const log = options.log;
+  const body = responseBody(
+    source.stream.pipeThrough(
+      sse
+        ? new SseEncoderStream({ maxChunkBytes: options.maxChunkBytes, retryMs: 1000 })
+        : new NdjsonEncoderStream({
+          maxChunkBytes: options.maxChunkBytes,
+          coalesce: options.coalesce,
+        }),
+    ),
+    {
+      registry: options.streams,
+      signal: request.signal,
+      heartbeat: sse ? HEARTBEAT : undefined,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      endMarker: sse ? END_EVENT : undefined,
+      maxDurationMs: options.maxStreamDurationMs,
+      onError: (error) => log?.(`log stream for "${query.name}" failed: ${describe(error)}`),
+      onDone: () => request.signal.removeEventListener("abort", onRequestAbort),
+    },
+  );
+  const headers: Record<string, string> = sse
+    ? {
+      "content-type": EVENT_STREAM,
+      "cache-control": "no-cache",
+      "x-fnlogs-resume": source.fromCursor
+        ? "cursor"
+        : query.since !== undefined || query.tail !== undefined
+        ? "since"
+        : "none",
+    }
+    : { "content-type": NDJSON, "connection": "Keep-Alive" };
+  return new Response(body, { status: 200, headers });
+}
+
+function errorResponse(error: unknown, query: LogQuery, log?: (message: string) => void): Response {
+  if (error instanceof FunctionNotFoundError) return textResponse(404, error.message);
+  if (error instanceof NamespaceNotAllowedError) return textResponse(403, error.message);
+  if (error instanceof InvalidInputError) return textResponse(422, error.message);
+  if (error instanceof UpstreamError) {
+    log?.(`log request for "${query.name}" failed upstream: ${error.message}`);
+    return textResponse(502, `function log request failed: ${error.message}`);
+  }
+  log?.(`log request for "${query.name}" failed: ${describe(error)}`);
+  return textResponse(500, "function log request failed");
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

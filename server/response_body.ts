@@ -1,0 +1,125 @@
+/**
+ * The body of a streaming response: forwards encoded chunks no faster than
+ * the client reads them, turns a client that went away into a cancelled
+ * source, writes heartbeats into idle event streams, and ends streams cleanly
+ * on request (shutdown, maximum duration).
+ *
+ * @module
+ */
+import type { OpenStream, OpenStreams } from "./open_streams.ts";
+
+/** Options for {@linkcode responseBody}. */
+export interface ResponseBodyOptions {
+  /** Tracks the stream while it is open. */
+  readonly registry?: OpenStreams;
+  /** Aborted when the request is gone (`request.signal`). */
+  readonly signal?: AbortSignal;
+  /** Written after `heartbeatMs` without a chunk (event streams only). */
+  readonly heartbeat?: Uint8Array;
+  readonly heartbeatMs?: number;
+  /** Written before the close when the stream is ended on purpose. */
+  readonly endMarker?: Uint8Array;
+  /** Ends the stream cleanly after this long. */
+  readonly maxDurationMs?: number;
+  /** Called when the source fails mid-stream (the connection is then cut). */
+  readonly onError?: (error: unknown) => void;
+  /** Called once when the stream is over, with how it ended. */
+  readonly onDone?: (how: "ended" | "cancelled" | "failed") => void;
+}
+
+/**
+ * Wraps `source` as a response body. A failure of the source errors the body,
+ * which makes Deno cut the connection without the terminating chunk, so the
+ * client can tell it from an end.
+ */
+export function responseBody(
+  source: ReadableStream<Uint8Array>,
+  options: ResponseBodyOptions = {},
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let lastWrite = performance.now();
+  let done = false;
+  let heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  let durationTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const finish = (how: "ended" | "cancelled" | "failed"): boolean => {
+    if (done) return false;
+    done = true;
+    clearInterval(heartbeatTimer);
+    clearTimeout(durationTimer);
+    options.signal?.removeEventListener("abort", onAbort);
+    options.registry?.delete(handle);
+    options.onDone?.(how);
+    return true;
+  };
+  const handle: OpenStream = {
+    end() {
+      if (!finish("ended")) return;
+      reader.cancel("stream ended by the server").catch(() => {});
+      try {
+        if (options.endMarker !== undefined) controller.enqueue(options.endMarker);
+        controller.close();
+      } catch {
+        // Already closed or errored by a concurrent pull.
+      }
+    },
+  };
+  const onAbort = () => {
+    if (!finish("cancelled")) return;
+    const reason = options.signal?.reason ?? "client went away";
+    reader.cancel(reason).catch(() => {});
+    try {
+      controller.error(reason);
+    } catch {
+      // Already closed.
+    }
+  };
+
+  return new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      options.registry?.add(handle);
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      const { heartbeat, heartbeatMs, maxDurationMs } = options;
+      if (heartbeat !== undefined && heartbeatMs !== undefined && heartbeatMs > 0) {
+        heartbeatTimer = setInterval(() => {
+          if (performance.now() - lastWrite < heartbeatMs) return;
+          lastWrite = performance.now();
+          try {
+            c.enqueue(heartbeat);
+          } catch {
+            // The stream is closing.
+          }
+        }, Math.max(heartbeatMs / 2, 10));
+      }
+      if (maxDurationMs !== undefined && maxDurationMs > 0) {
+        durationTimer = setTimeout(() => handle.end(), maxDurationMs);
+      }
+    },
+    async pull(c) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        if (finish("failed")) {
+          options.onError?.(error);
+          c.error(error);
+        }
+        return;
+      }
+      if (done) return;
+      if (result.done) {
+        finish("ended");
+        c.close();
+        return;
+      }
+      lastWrite = performance.now();
+      c.enqueue(result.value);
+    },
+    async cancel(reason) {
+      if (finish("cancelled")) await reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}

@@ -1,0 +1,71 @@
+/**
+ * `fnlogs serve`: starts the provider and `Deno.serve`, and on the shutdown
+ * signal stops accepting, ends open streams cleanly and stops the provider's
+ * child work.
+ *
+ * @module
+ */
+import { createProvider } from "../lib/create_provider.ts";
+import { createHandler } from "./handler.ts";
+import { SERVE_HELP } from "./serve_help.ts";
+import { parseServeOptions } from "./serve_options.ts";
+
+/** What `runServe` needs from its surroundings. */
+export interface ServeIO {
+  /** Help text and other data. */
+  readonly stdout: (text: string) => void;
+  /** Status lines (listening, failures, shutdown). */
+  readonly stderr: (line: string) => void;
+  readonly env: (name: string) => string | undefined;
+  /** Aborted on SIGINT/SIGTERM: the server shuts down cleanly. */
+  readonly signal: AbortSignal;
+  /** Called once the server listens. */
+  readonly onListen?: (address: Deno.NetAddr) => void;
+}
+
+/** How long a shutdown waits for open connections before it stops anyway. */
+const SHUTDOWN_GRACE_MS = 3_000;
+
+/** Runs `fnlogs serve ARGS` until `io.signal` aborts. */
+export async function runServe(args: string[], io: ServeIO): Promise<void> {
+  const options = parseServeOptions(args, io.env);
+  if (options.help) return io.stdout(SERVE_HELP);
+  const log = (message: string) => io.stderr(`fnlogs serve: ${message}`);
+  const provider = await createProvider({ ...options.provider, onNotice: log });
+  const handler = createHandler({
+    provider,
+    coalesce: options.coalesce,
+    heartbeatMs: options.heartbeatMs,
+    maxStreamDurationMs: options.maxStreamDurationMs,
+    maxTail: options.maxTail,
+    log,
+  });
+  const server = Deno.serve({
+    port: options.port,
+    hostname: options.hostname,
+    onListen: (address) => {
+      log(`listening on http://${address.hostname}:${address.port}/ (provider ${provider.kind})`);
+      io.onListen?.(address);
+    },
+    onError: (error) => {
+      log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+      return new Response("internal error\n", { status: 500 });
+    },
+  }, handler);
+
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) return resolve();
+    io.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  log("shutting down");
+  const stopped = server.shutdown();
+  handler.streams.endAll();
+  await provider.close();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    stopped,
+    new Promise((resolve) => timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)),
+  ]);
+  clearTimeout(timer);
+  log("stopped");
+}

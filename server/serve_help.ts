@@ -1,0 +1,33 @@
+/** Help text of `fnlogs serve`. */
+export const SERVE_HELP =
+  `fnlogs serve: answer the OpenFaaS log API (GET /system/logs) from an orchestrator
+
+USAGE
+  fnlogs serve [OPTIONS]
+
+OPTIONS
+  -p, --port N                 port to listen on (default 8080, env PORT; 0 picks a free one)
+      --hostname HOST          address to listen on (default 127.0.0.1)
+      --provider KIND          where logs come from: local (default)
+      --stack FILE             local: stack file whose functions run as local processes
+                               (default env FNLOGS_STACK, else stack.yml)
+      --history-lines N        local: lines of history kept per function (default 10000)
+      --history-bytes N        local: bytes of history kept per function (default 16777216)
+      --max-line-length N      longer lines are cut with a marker (default 65536)
+      --heartbeat DURATION     idle interval before an event-stream heartbeat (default 15s; 0 = off)
+      --max-stream-duration D  end follow streams cleanly after D (default: never)
+      --max-tail N             largest tail a request may ask for (default 1000000)
+      --no-coalesce            one chunk per message, like the Go reference (benchmarks only)
+  -q, --quiet                  no request log on stderr
+  -h, --help                   this help
+
+ENDPOINTS
+  GET /system/logs?name=FN[&namespace=NS][&instance=I][&tail=N][&since=RFC3339][&follow=true]
+  GET /system/functions[?namespace=NS]
+  GET /healthz
+
+EXAMPLES
+  fnlogs serve --stack examples/stack.yml
+  curl -s 'http://127.0.0.1:8080/system/logs?name=hello&tail=5&follow=true'
+  faas-cli logs hello --gateway http://127.0.0.1:8080
+`;

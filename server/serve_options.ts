@@ -1,0 +1,120 @@
+/**
+ * `fnlogs serve` flags, parsed once into a typed options object.
+ *
+ * @module
+ */
+import { parseArgs } from "@std/cli";
+import { isProviderKind, PROVIDER_KINDS, type ProviderOptions } from "../lib/create_provider.ts";
+import { UsageError } from "../lib/errors.ts";
+import { parseGoDuration } from "../lib/parse_go_duration.ts";
+
+/** What `fnlogs serve` runs with. */
+export interface ServeOptions {
+  readonly help: boolean;
+  readonly port: number;
+  readonly hostname: string;
+  readonly provider: ProviderOptions;
+  readonly heartbeatMs: number;
+  readonly maxStreamDurationMs?: number;
+  readonly maxTail: number;
+  readonly coalesce: boolean;
+  readonly quiet: boolean;
+}
+
+/** The default cap on `tail`. */
+export const DEFAULT_MAX_TAIL = 1_000_000;
+
+interface ServeFlags {
+  help: boolean;
+  quiet: boolean;
+  coalesce: boolean;
+  port?: string;
+  hostname?: string;
+  provider?: string;
+  stack?: string;
+  "history-lines"?: string;
+  "history-bytes"?: string;
+  "max-line-length"?: string;
+  heartbeat?: string;
+  "max-stream-duration"?: string;
+  "max-tail"?: string;
+  _: (string | number)[];
+}
+
+type ParseArgs = (args: string[], options: Record<string, unknown>) => ServeFlags;
+const parse: ParseArgs = parseArgs;
+
+function integer(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min) {
+    throw new UsageError(`--${flag} must be an integer of at least ${min}, got "${text}"`);
+  }
+  return Number(text);
+}
+
+function duration(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseGoDuration(text);
+  } catch (error) {
+    throw new UsageError(`--${flag}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Parses `fnlogs serve` arguments. `env` supplies `FNLOGS_STACK` and `PORT`
+ * defaults. Throws {@linkcode UsageError} with a clear message.
+ */
+export function parseServeOptions(
+  args: string[],
+  env: (name: string) => string | undefined,
+): ServeOptions {
+  const unknown: string[] = [];
+  const flags = parse(args, {
+    boolean: ["help", "quiet", "coalesce"],
+    string: [
+      "port",
+      "hostname",
+      "provider",
+      "stack",
+      "history-lines",
+      "history-bytes",
+      "max-line-length",
+      "heartbeat",
+      "max-stream-duration",
+      "max-tail",
+    ],
+    negatable: ["coalesce"],
+    default: { coalesce: true },
+    alias: { h: "help", p: "port", q: "quiet" },
+    unknown: (arg: string) => {
+      if (arg.startsWith("-")) unknown.push(arg);
+      return true;
+    },
+  });
+  if (unknown.length > 0) throw new UsageError(`Unknown option ${unknown[0]} for "serve"`);
+  if (flags._.length > 0) throw new UsageError(`Unexpected argument "${flags._[0]}" for "serve"`);
+  const kind = flags.provider ?? "local";
+  if (!isProviderKind(kind)) {
+    throw new UsageError(`Unknown provider "${kind}": choose one of ${PROVIDER_KINDS.join(", ")}`);
+  }
+  const port = integer("port", flags.port ?? env("PORT"), 0) ?? 8080;
+  if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+  return {
+    help: flags.help,
+    quiet: flags.quiet,
+    coalesce: flags.coalesce,
+    port,
+    hostname: flags.hostname ?? "127.0.0.1",
+    provider: {
+      kind,
+      stack: flags.stack ?? env("FNLOGS_STACK") ?? "stack.yml",
+      historyLines: integer("history-lines", flags["history-lines"], 1),
+      historyBytes: integer("history-bytes", flags["history-bytes"], 1024),
+      maxLineLength: integer("max-line-length", flags["max-line-length"], 16),
+    },
+    heartbeatMs: duration("heartbeat", flags.heartbeat) ?? 15_000,
+    maxStreamDurationMs: duration("max-stream-duration", flags["max-stream-duration"]) || undefined,
+    maxTail: integer("max-tail", flags["max-tail"], 1) ?? DEFAULT_MAX_TAIL,
+  };
+}
