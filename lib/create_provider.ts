@@ -46,10 +46,12 @@ export async function createProvider(options: ProviderOptions): Promise<LogProvi
       }
       const stack = await loadStackFile(options.stack);
       return await LocalProvider.start(stack, {
-        historyLines: options.historyLines,
-        historyBytes: options.historyBytes,
+        maxLines: options.historyLines,
+        maxBytes: options.historyBytes,
         maxLineLength: options.maxLineLength,
-        onEvent: options.onNotice,
+        onEvent: options.onNotice === undefined
+          ? undefined
+          : (event) => options.onNotice?.(event.message),
       });
     }
   }

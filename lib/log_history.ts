@@ -1,0 +1,426 @@
+/**
+ * A bounded, in-memory log of one function: a ring of records with a
+ * sequence number each, read by any number of followers that are positions
+ * into the ring rather than queues.
+ *
+ * @module
+ */
+
+import { InvalidInputError } from "./errors.ts";
+import type { LogBatch, LogRecord } from "./types.ts";
+import { MonotonicClock } from "./monotonic_clock.ts";
+import { parseTimestamp } from "./timestamp.ts";
+
+/** Options for {@linkcode LogHistory}. */
+export interface LogHistoryOptions {
+  /** The most records held (default 10,000). */
+  readonly maxLines?: number;
+  /**
+   * The most text held, counted as the sum of `text.length` (UTF-16 code
+   * units) of the records (default 16 MiB). The newest record is always kept.
+   */
+  readonly maxBytes?: number;
+  /** The most records in one batch a reader yields (default 4096). */
+  readonly maxBatch?: number;
+  /**
+   * Milliseconds since the epoch, fractional (default
+   * `performance.timeOrigin + performance.now()`). Records are stamped with
+   * it, bumped by 1 ns whenever it is not past the previous record's time.
+   */
+  readonly clock?: () => number;
+  /** The cursor prefix, unique per history (default: 10 random characters). */
+  readonly id?: string;
+}
+
+/** Where a reader starts, as {@linkcode LogHistory.start} chooses it. */
+export interface HistoryStart {
+  /** The sequence number of the first record to read. */
+  readonly position: number;
+  /** Whether the query's cursor was honoured (then `since` and `tail` were ignored). */
+  readonly fromCursor: boolean;
+}
+
+/** What a reader wants, for {@linkcode LogHistory.start}. */
+export interface HistoryQuery {
+  /** RFC3339: only records at or after it. */
+  readonly since?: string;
+  /** Only the last N records (after `since` and the instance filter); <= 0: all. */
+  readonly tail?: number;
+  /** Only records of this instance. */
+  readonly instance?: string;
+  /** Resume exactly after this cursor when it is this history's and still held. */
+  readonly cursor?: string;
+}
+
+/** Options for {@linkcode LogHistory.read}. */
+export interface HistoryReadOptions {
+  /** Wait for new records when caught up (otherwise close). */
+  readonly follow: boolean;
+  /** Only records of this instance. */
+  readonly instance?: string;
+  /** Aborting it errors the stream with the reason and removes the reader. */
+  readonly signal?: AbortSignal;
+}
+
+const DEFAULT_MAX_LINES = 10_000;
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_BATCH = 4096;
+const FILTER_SCAN_LIMIT = 65_536;
+
+function randomId(length: number): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  let id = "";
+  for (const b of bytes) id += alphabet[b % 36];
+  return id;
+}
+
+/**
+ * The history of one function. `append` is O(1) per record and wakes waiting
+ * readers once per microtask turn, so lines published together reach a
+ * reader as one batch. Readers hold only a sequence number: a reader that
+ * the ring laps gets one gap record (`missed: N`) and continues from the
+ * oldest record held; nothing is copied per reader, and readers in step
+ * share the same batch arrays.
+ *
+ * @example Append, then read the last two lines
+ * ```ts
+ * import { LogHistory } from "./log_history.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const history = new LogHistory("hello", "openfaas-fn", { id: "run1" });
+ * history.append("hello-abcde", ["one", "two", "three"]);
+ * const { position } = history.start({ tail: 2 });
+ * const batches = await Array.fromAsync(history.read(position, { follow: false }));
+ * assertEquals(batches.flat().map((r) => r.text), ["two", "three"]);
+ * assertEquals(batches[0][1].cursor, "run1-2");
+ * ```
+ */
+export class LogHistory {
+  /** The function's name, copied into every record. */
+  readonly name: string;
+  /** The function's namespace, copied into every record. */
+  readonly namespace: string;
+  /** The cursor prefix of this history. */
+  readonly id: string;
+  readonly #maxLines: number;
+  readonly #maxBytes: number;
+  readonly #maxBatch: number;
+  readonly #clock: MonotonicClock;
+  #records: (LogRecord | undefined)[] = [];
+  #secs: Float64Array;
+  #nanos: Int32Array;
+  #start = 0;
+  #end = 0;
+  #bytes = 0;
+  #cacheFrom = -1;
+  #cacheTo = -1;
+  #cacheBatch: LogBatch = [];
+  #waiters = new Set<() => void>();
+  #closers = new Set<() => void>();
+  #wakeScheduled = false;
+  #followers = 0;
+  #closed = false;
+
+  constructor(name: string, namespace: string, options: LogHistoryOptions = {}) {
+    this.name = name;
+    this.namespace = namespace;
+    this.id = options.id ?? randomId(10);
+    if (this.id.includes("-")) throw new RangeError(`Cannot use id "${this.id}" with a dash`);
+    this.#maxLines = options.maxLines ?? DEFAULT_MAX_LINES;
+    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.#maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    for (const [key, v] of [["maxLines", this.#maxLines], ["maxBatch", this.#maxBatch]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`Cannot use ${key} ${v}`);
+    }
+    if (!(this.#maxBytes >= 0)) throw new RangeError(`Cannot use maxBytes ${this.#maxBytes}`);
+    this.#clock = new MonotonicClock(options.clock);
+    const initial = Math.min(this.#maxLines, 1024);
+    this.#secs = new Float64Array(initial);
+    this.#nanos = new Int32Array(initial);
+  }
+
+  /** The sequence number of the oldest record held. */
+  get firstSequence(): number {
+    return this.#start;
+  }
+  /** The sequence number the next record will get. */
+  get nextSequence(): number {
+    return this.#end;
+  }
+  /** How many records are held. */
+  get length(): number {
+    return this.#end - this.#start;
+  }
+  /** The text held, in UTF-16 code units. */
+  get byteLength(): number {
+    return this.#bytes;
+  }
+  /** Readers whose streams are open. */
+  get followerCount(): number {
+    return this.#followers;
+  }
+  /** Whether {@linkcode LogHistory.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The cursor of the record with this sequence number. */
+  cursorOf(sequence: number): string {
+    return this.id + "-" + sequence;
+  }
+
+  /**
+   * Appends lines of one instance, stamped with the clock (strictly
+   * increasing), and wakes waiting readers. Ignored after `close()`.
+   */
+  append(instance: string, lines: readonly string[]): void {
+    if (this.#closed || lines.length === 0) return;
+    const clock = this.#clock;
+    clock.tick();
+    const { name, namespace, id } = this;
+    for (let i = 0; i < lines.length; i++) {
+      if (i > 0) clock.step();
+      const text = lines[i];
+      const seq = this.#end;
+      if (seq - this.#start === this.#maxLines) this.#evict();
+      const index = seq % this.#maxLines;
+      if (index >= this.#secs.length) this.#grow();
+      this.#secs[index] = clock.seconds;
+      this.#nanos[index] = clock.nanos;
+      this.#records[index] = {
+        name,
+        namespace,
+        instance,
+        timestamp: clock.text(),
+        text,
+        cursor: id + "-" + seq,
+      };
+      this.#bytes += text.length;
+      this.#end = seq + 1;
+      while (this.#bytes > this.#maxBytes && this.#end - this.#start > 1) this.#evict();
+    }
+    if (this.#waiters.size > 0 && !this.#wakeScheduled) {
+      this.#wakeScheduled = true;
+      queueMicrotask(this.#wakeAll);
+    }
+  }
+
+  /** The record with this sequence number, if held. */
+  at(sequence: number): LogRecord | undefined {
+    if (sequence < this.#start || sequence >= this.#end) return undefined;
+    return this.#records[sequence % this.#maxLines];
+  }
+
+  /**
+   * The records with sequence numbers in `[from, to)` that are held, as one
+   * array (at most two `Array.prototype.slice` calls).
+   */
+  slice(from: number, to: number = this.#end): LogBatch {
+    from = Math.max(from, this.#start);
+    to = Math.min(to, this.#end);
+    if (from >= to) return [];
+    if (from === this.#cacheFrom && to === this.#cacheTo) return this.#cacheBatch;
+    const cap = this.#maxLines, count = to - from, i = from % cap;
+    const held = this.#records as LogRecord[];
+    const batch = i + count <= cap
+      ? held.slice(i, i + count)
+      : held.slice(i).concat(held.slice(0, count - (cap - i)));
+    this.#cacheFrom = from;
+    this.#cacheTo = to;
+    this.#cacheBatch = batch;
+    return batch;
+  }
+
+  /**
+   * Chooses where a reader starts: right after `cursor` when it is this
+   * history's and the record after it is still held or not yet written;
+   * otherwise at the first record at or after `since`, then the last `tail`
+   * of those (of `instance` when given). Throws `InvalidInputError` for a
+   * `since` that is not RFC3339.
+   */
+  start(query: HistoryQuery): HistoryStart {
+    const cursor = query.cursor;
+    if (cursor !== undefined) {
+      const dash = cursor.lastIndexOf("-");
+      const seqText = cursor.slice(dash + 1);
+      if (dash > 0 && cursor.slice(0, dash) === this.id && /^\d{1,15}$/.test(seqText)) {
+        const seq = Number(seqText);
+        if (seq + 1 >= this.#start && seq < this.#end) {
+          return { position: seq + 1, fromCursor: true };
+        }
+      }
+    }
+    let position = this.#start;
+    if (query.since !== undefined) {
+      const t = parseTimestamp(query.since);
+      if (t === undefined) throw new InvalidInputError(`Cannot parse since "${query.since}"`);
+      position = this.#lowerBound(t.seconds, t.nanos);
+    }
+    const tail = query.tail ?? 0;
+    if (tail > 0) {
+      const instance = query.instance || undefined;
+      if (instance === undefined) {
+        position = Math.max(position, this.#end - tail);
+      } else {
+        let found = 0, seq = this.#end;
+        while (seq > position && found < tail) {
+          seq--;
+          if (this.#records[seq % this.#maxLines]!.instance === instance) found++;
+        }
+        position = seq;
+      }
+    }
+    return { position, fromCursor: false };
+  }
+
+  /**
+   * A pull-based stream of the records from `position` on: each pull yields
+   * everything ready (at most `maxBatch` records) as one batch, or waits for
+   * the next append when following. A reader that the ring lapped gets one
+   * gap record first. Without `follow` it closes when caught up; with it, it
+   * closes after `close()` once caught up. Cancelling removes the reader.
+   */
+  read(position: number, options: HistoryReadOptions): ReadableStream<LogBatch> {
+    const { follow, signal } = options;
+    const instance = options.instance || undefined;
+    let pos = Math.min(position, this.#end);
+    let done = false;
+    let waiter: (() => void) | undefined;
+    let onAbort: (() => void) | undefined;
+    let onClose: (() => void) | undefined;
+    this.#followers++;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.#followers--;
+      this.#closers.delete(onClose!);
+      if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
+      if (waiter !== undefined) {
+        this.#waiters.delete(waiter);
+        waiter();
+      }
+    };
+    return new ReadableStream<LogBatch>({
+      start: (controller) => {
+        onClose = () => {
+          if (waiter !== undefined || pos < this.#end) return; // a pull or a read ends it
+          finish();
+          controller.close();
+        };
+        this.#closers.add(onClose);
+        if (signal === undefined) return;
+        onAbort = () => {
+          if (done) return;
+          finish();
+          controller.error(signal.reason);
+        };
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+      },
+      pull: async (controller) => {
+        while (!done) {
+          if (pos < this.#start) {
+            const missed = this.#start - pos;
+            pos = this.#start;
+            controller.enqueue([this.#gap(missed)]);
+            return;
+          }
+          if (pos < this.#end) {
+            const batch = instance === undefined
+              ? this.slice(pos, pos = Math.min(this.#end, pos + this.#maxBatch))
+              : this.#filtered(pos, instance, (next) => pos = next);
+            if (batch.length > 0) {
+              controller.enqueue(batch);
+              return;
+            }
+            continue;
+          }
+          if (!follow || this.#closed) {
+            finish();
+            controller.close();
+            return;
+          }
+          await new Promise<void>((resolve) => {
+            waiter = resolve;
+            this.#waiters.add(resolve);
+          });
+          waiter = undefined;
+        }
+      },
+      cancel: finish,
+    }, { highWaterMark: 0 });
+  }
+
+  /**
+   * Ends every reader once it has caught up (at once for readers already
+   * caught up); later appends are ignored.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#wakeAll();
+    for (const onClose of [...this.#closers]) onClose();
+  }
+
+  #wakeAll = (): void => {
+    this.#wakeScheduled = false;
+    const waiters = this.#waiters;
+    if (waiters.size === 0) return;
+    this.#waiters = new Set();
+    for (const wake of waiters) wake();
+  };
+
+  #filtered(from: number, instance: string, setPos: (next: number) => void): LogRecord[] {
+    const out: LogRecord[] = [];
+    const end = Math.min(this.#end, from + FILTER_SCAN_LIMIT);
+    let seq = from;
+    for (; seq < end && out.length < this.#maxBatch; seq++) {
+      const record = this.#records[seq % this.#maxLines]!;
+      if (record.instance === instance) out.push(record);
+    }
+    setPos(seq);
+    return out;
+  }
+
+  #gap(missed: number): LogRecord {
+    this.#clock.tick();
+    return {
+      name: this.name,
+      namespace: this.namespace,
+      instance: "",
+      timestamp: this.#clock.text(),
+      text: `[fnlogs] ${missed} lines missed: this reader fell behind`,
+      cursor: this.cursorOf(this.#start - 1),
+      missed,
+    };
+  }
+
+  #evict(): void {
+    const index = this.#start % this.#maxLines;
+    this.#bytes -= this.#records[index]!.text.length;
+    this.#records[index] = undefined;
+    this.#start++;
+  }
+
+  #grow(): void {
+    const size = Math.min(this.#maxLines, this.#secs.length * 2);
+    const secs = new Float64Array(size), nanos = new Int32Array(size);
+    secs.set(this.#secs);
+    nanos.set(this.#nanos);
+    this.#secs = secs;
+    this.#nanos = nanos;
+  }
+
+  #lowerBound(sec: number, nano: number): number {
+    let lo = this.#start, hi = this.#end;
+    while (lo < hi) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      const i = mid % this.#maxLines;
+      const s = this.#secs[i];
+      if (s < sec || (s === sec && this.#nanos[i] < nano)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
