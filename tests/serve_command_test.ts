@@ -1,0 +1,160 @@
+/**
+ * `fnlogs serve` as a user runs it: a real process on a free port, the local
+ * runner's real child processes, real HTTP, and SIGTERM.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { TextLineStream } from "@std/streams";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+interface Served {
+  readonly child: Deno.ChildProcess;
+  readonly url: string;
+  /** stderr lines so far. */
+  readonly stderr: string[];
+  /** Resolves when a stderr line matches. */
+  waitFor(pattern: RegExp): Promise<string>;
+}
+
+async function serve(stackText: string, extra: string[] = []): Promise<Served> {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/stack.yml`, stackText);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-P=fnlogs",
+      MAIN,
+      "serve",
+      "--port",
+      "0",
+      "--stack",
+      `${dir}/stack.yml`,
+      ...extra,
+    ],
+    stdout: "null",
+    stderr: "piped",
+    stdin: "null",
+  }).spawn();
+  const stderr: string[] = [];
+  let waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const lineStream: TransformStream<string, string> = new TextLineStream();
+  (async () => {
+    for await (
+      const line of child.stderr.pipeThrough(new TextDecoderStream()).pipeThrough(lineStream)
+    ) {
+      stderr.push(line);
+      waiters = waiters.filter((w) => !(w.pattern.test(line) && (w.resolve(line), true)));
+    }
+  })();
+  const waitFor = (pattern: RegExp) =>
+    new Promise<string>((resolve) => {
+      const seen = stderr.find((l) => pattern.test(l));
+      if (seen !== undefined) resolve(seen);
+      else waiters.push({ pattern, resolve });
+    });
+  const listening = await waitFor(/listening on http:\/\/[\d.]+:\d+\//);
+  const url = listening.match(/(http:\/\/[\d.]+:\d+)/)![1];
+  return { child, url, stderr, waitFor };
+}
+
+async function childPids(pid: number): Promise<number[]> {
+  // Deno needs --allow-all to list /proc; ps lists a process's children.
+  const { stdout } = await new Deno.Command("ps", { args: ["-o", "pid=", "--ppid", String(pid)] })
+    .output();
+  return new TextDecoder().decode(stdout).split("\n").filter((l) => l.trim() !== "").map(Number);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+const STACK = `
+version: 1.0
+functions:
+  echoer:
+    fnlogs:
+      command: "i=0; while true; do i=$((i+1)); echo \\"tick $i\\"; sleep 0.05; done"
+      replicas: 2
+`;
+
+Deno.test("fnlogs serve runs a stack, streams its logs, and shuts down cleanly on SIGTERM", async () => {
+  const served = await serve(STACK);
+  const { child, url } = served;
+  try {
+    // Functions are listed with their instances.
+    const functions = await (await fetch(`${url}/system/functions`)).json();
+    assertEquals(functions.map((f: { name: string }) => f.name), ["echoer"]);
+    assertEquals(functions[0].replicas, 2);
+
+    // A follow stream gets live lines from both replicas, in the reference's shape.
+    const response = await fetch(`${url}/system/logs?follow=true&name=echoer&tail=-1`);
+    assertEquals(response.status, 200);
+    assertEquals(response.headers.get("content-type"), "application/x-ndjson");
+    const lines: TransformStream<string, string> = new TextLineStream();
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(lines)
+      .getReader();
+    const instances = new Set<string>();
+    while (instances.size < 2) {
+      const { value } = await reader.read();
+      const message = JSON.parse(value!);
+      assertEquals(Object.keys(message), ["name", "namespace", "instance", "timestamp", "text"]);
+      assertEquals([message.name, message.namespace], ["echoer", "openfaas-fn"]);
+      assert(/^tick \d+$/.test(message.text), message.text);
+      assert(/^echoer-[a-z0-9]{5}$/.test(message.instance), message.instance);
+      instances.add(message.instance);
+    }
+    const replicas = await childPids(child.pid);
+    assertEquals(replicas.length, 2);
+
+    // SIGTERM: the open stream ends cleanly (terminator, so the reader sees done),
+    // children stop, exit code 0.
+    child.kill("SIGTERM");
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+    const status = await child.status;
+    assertEquals(status.code, 0);
+    await served.waitFor(/stopped/);
+    for (const pid of replicas) {
+      assertEquals(isAlive(pid), false, `replica ${pid} outlived the server`);
+    }
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    await child.status;
+  }
+});
+
+Deno.test("fnlogs serve answers bad requests with 4xx and clear text", async () => {
+  const served = await serve(STACK);
+  try {
+    const cases: [string, number, string][] = [
+      [
+        "/system/logs?name=echoer&tail=ten",
+        422,
+        'could not parse the log request: tail must be an integer, got "ten"\n',
+      ],
+      [
+        "/system/logs?name=missing",
+        404,
+        'Function "missing" not found in namespace "openfaas-fn"\n',
+      ],
+    ];
+    for (const [path, status, body] of cases) {
+      const response = await fetch(served.url + path);
+      assertEquals([response.status, await response.text()], [status, body]);
+    }
+  } finally {
+    served.child.kill("SIGTERM");
+    assertEquals((await served.child.status).code, 0);
+  }
+});
