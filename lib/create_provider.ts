@@ -5,12 +5,13 @@
  * @module
  */
 import { InvalidInputError } from "./errors.ts";
+import { JournaldProvider } from "./journald_provider.ts";
 import { LocalProvider } from "./local_provider.ts";
 import { loadStackFile } from "./stack_file.ts";
 import type { LogProvider } from "./types.ts";
 
 /** The providers fnlogs knows. */
-export const PROVIDER_KINDS = ["local"] as const;
+export const PROVIDER_KINDS = ["local", "journald"] as const;
 
 /** One of {@linkcode PROVIDER_KINDS}. */
 export type ProviderKind = typeof PROVIDER_KINDS[number];
@@ -25,6 +26,12 @@ export interface ProviderOptions {
   readonly historyBytes?: number;
   /** Longer lines are cut with a marker. */
   readonly maxLineLength?: number;
+  /** journald: read journal files from this directory instead of the system journal. */
+  readonly journalDir?: string;
+  /** journald: the journalctl program (default `journalctl`). */
+  readonly journalctl?: string;
+  /** The namespace used when a request names none (provider default otherwise). */
+  readonly namespace?: string;
   /** Notices about the provider's own work (restarts, retries), for stderr. */
   readonly onNotice?: (message: string) => void;
 }
@@ -54,5 +61,12 @@ export async function createProvider(options: ProviderOptions): Promise<LogProvi
           : (event) => options.onNotice?.(event.message),
       });
     }
+    case "journald":
+      return new JournaldProvider({
+        directory: options.journalDir,
+        journalctl: options.journalctl,
+        defaultNamespace: options.namespace,
+        maxEntryLength: options.maxLineLength,
+      });
   }
 }

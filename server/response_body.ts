@@ -67,10 +67,10 @@ export function responseBody(
   };
   const onAbort = () => {
     if (!finish("cancelled")) return;
-    const reason = options.signal?.reason ?? "client went away";
-    reader.cancel(reason).catch(() => {});
+    reader.cancel(options.signal?.reason ?? "client went away").catch(() => {});
     try {
-      controller.error(reason);
+      // The client is gone: closing (not erroring) keeps Deno from logging the body's error.
+      controller.close();
     } catch {
       // Already closed.
     }

@@ -68,8 +68,9 @@ function isAlive(pid: number): boolean {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
 }
 
@@ -110,6 +111,7 @@ Deno.test("fnlogs serve runs a stack, streams its logs, and shuts down cleanly o
     }
     const replicas = await childPids(child.pid);
     assertEquals(replicas.length, 2);
+    for (const pid of replicas) assertEquals(isAlive(pid), true);
 
     // SIGTERM: the open stream ends cleanly (terminator, so the reader sees done),
     // children stop, exit code 0.
