@@ -1,0 +1,76 @@
+/**
+ * Writes rendered text to a byte stream, one write per batch, and turns a
+ * closed pipe (`| head`) into a quiet end instead of an error.
+ *
+ * @module
+ */
+
+function isBrokenPipe(error: unknown): boolean {
+  return error instanceof Deno.errors.BrokenPipe ||
+    (error instanceof Error &&
+      (error.name === "BrokenPipe" || /broken pipe|EPIPE/i.test(error.message)));
+}
+
+/**
+ * Holds the writer of a `WritableStream<Uint8Array>` for the whole run.
+ * Writes keep their call order, so notices posted while a batch is being
+ * written land after it.
+ *
+ * @example
+ * ```ts
+ * import { BatchWriter } from "./batch_writer.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const chunks: string[] = [];
+ * const writer = new BatchWriter(new WritableStream({ write: (c) => { chunks.push(new TextDecoder().decode(c)); } }));
+ * assertEquals(await writer.write("a\nb\n"), true);
+ * writer.post("notice\n");
+ * await writer.release();
+ * assertEquals(chunks, ["a\nb\n", "notice\n"]);
+ * ```
+ */
+export class BatchWriter {
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #encoder = new TextEncoder();
+  #closed = false;
+  #last: Promise<unknown> = Promise.resolve();
+
+  constructor(stream: WritableStream<Uint8Array>) {
+    this.#writer = stream.getWriter();
+  }
+
+  /** Whether the other end went away (a broken pipe). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Writes `text` and waits until the stream took it (backpressure).
+   * Resolves `false` once the reader is gone; rejects for other errors.
+   */
+  async write(text: string): Promise<boolean> {
+    if (this.#closed) return false;
+    if (text === "") return true;
+    const done = this.#writer.write(this.#encoder.encode(text));
+    this.#last = done.catch(() => {});
+    try {
+      await done;
+      return true;
+    } catch (error) {
+      if (!isBrokenPipe(error)) throw error;
+      this.#closed = true;
+      return false;
+    }
+  }
+
+  /** Writes without waiting; failures are ignored (for notices). */
+  post(text: string): void {
+    this.write(text).catch(() => {});
+  }
+
+  /** Waits for pending writes and lets go of the stream (without closing it). */
+  async release(): Promise<void> {
+    await this.#last;
+    this.#writer.releaseLock();
+  }
+}
