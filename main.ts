@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run -P=fnlogs
+#!/usr/bin/env -S deno run --unstable-no-legacy-abort --allow-read --allow-write --allow-net --allow-env --allow-run
 /**
  * fnlogs: stream function logs. `fnlogs serve` answers the OpenFaaS log API
  * from an orchestrator; `fnlogs logs NAME -f` follows them.

@@ -1,5 +1,6 @@
 /**
- * The server as a `deno serve` module: `deno serve -P=fnlogs server/deno_serve.ts`
+ * The server as a `deno serve` module:
+ * `deno serve --allow-read --allow-net --allow-env --allow-run server/deno_serve.ts`
  * serves the local runner on the stack file named by `FNLOGS_STACK`
  * (default `examples/stack.yml`), with the same handler `fnlogs serve` uses.
  *

@@ -6,6 +6,15 @@ import { assert, assertEquals } from "@std/assert";
 import { TextLineStream } from "@std/streams";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+/** The flags `deno task serve` runs with. */
+const RUN_FLAGS = [
+  "--unstable-no-legacy-abort",
+  "--allow-read",
+  "--allow-write",
+  "--allow-net",
+  "--allow-env",
+  "--allow-run",
+];
 
 interface Served {
   readonly child: Deno.ChildProcess;
@@ -22,7 +31,7 @@ async function serve(stackText: string, extra: string[] = []): Promise<Served> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "-P=fnlogs",
+      ...RUN_FLAGS,
       MAIN,
       "serve",
       "--port",
