@@ -40,6 +40,8 @@ export interface LogsRouteOptions {
   readonly streams?: OpenStreams;
   /** Where failures are reported (never with credentials). */
   readonly log?: (message: string) => void;
+  /** Where each finished log stream is reported, one line each (an access log). */
+  readonly accessLog?: (message: string) => void;
 }
 
 type Negotiate = (request: Request, ...types: string[]) => string | undefined;
@@ -75,6 +77,8 @@ export async function logsRoute(request: Request, options: LogsRouteOptions): Pr
   }
 
   const log = options.log;
+  const opened = performance.now();
+  const accessLog = options.accessLog;
   const body = responseBody(
     source.stream.pipeThrough(
       sse
@@ -92,7 +96,14 @@ export async function logsRoute(request: Request, options: LogsRouteOptions): Pr
       endMarker: sse ? END_EVENT : undefined,
       maxDurationMs: options.maxStreamDurationMs,
       onError: (error) => log?.(`log stream for "${query.name}" failed: ${describe(error)}`),
-      onDone: () => request.signal.removeEventListener("abort", onRequestAbort),
+      onDone: (how) => {
+        request.signal.removeEventListener("abort", onRequestAbort);
+        accessLog?.(
+          `stream ${how}: name=${query.name} follow=${query.follow} ${
+            sse ? "sse" : "ndjson"
+          } after ${((performance.now() - opened) / 1000).toFixed(3)}s`,
+        );
+      },
     },
   );
   const headers: Record<string, string> = sse

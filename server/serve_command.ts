@@ -26,11 +26,19 @@ export interface ServeIO {
 /** How long a shutdown waits for open connections before it stops anyway. */
 const SHUTDOWN_GRACE_MS = 3_000;
 
+/** The current time as RFC3339 with microseconds, for log lines. */
+function logTime(): string {
+  const ms = performance.timeOrigin + performance.now();
+  const whole = Math.floor(ms);
+  return new Date(whole).toISOString().slice(0, 23) +
+    String(Math.floor((ms - whole) * 1000)).padStart(3, "0") + "Z";
+}
+
 /** Runs `fnlogs serve ARGS` until `io.signal` aborts. */
 export async function runServe(args: string[], io: ServeIO): Promise<void> {
   const options = parseServeOptions(args, io.env);
   if (options.help) return io.stdout(SERVE_HELP);
-  const log = (message: string) => io.stderr(`fnlogs serve: ${message}`);
+  const log = (message: string) => io.stderr(`${logTime()} fnlogs serve: ${message}`);
   const provider = await createProvider({ ...options.provider, onNotice: log });
   const handler = createHandler({
     provider,
@@ -39,6 +47,7 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     maxStreamDurationMs: options.maxStreamDurationMs,
     maxTail: options.maxTail,
     log,
+    accessLog: options.quiet ? undefined : log,
   });
   const server = Deno.serve({
     port: options.port,

@@ -18,7 +18,7 @@ OPTIONS
       --max-stream-duration D  end follow streams cleanly after D (default: never)
       --max-tail N             largest tail a request may ask for (default 1000000)
       --no-coalesce            one chunk per message, like the Go reference (benchmarks only)
-  -q, --quiet                  no request log on stderr
+  -q, --quiet                  no per-stream access log on stderr
   -h, --help                   this help
 
 ENDPOINTS
