@@ -1,0 +1,59 @@
+/**
+ * (3) Follow latency: a function writing 100 lines/s, each line carrying
+ * the moment it was written; `fnlogs logs -f` follows it through
+ * `fnlogs serve`; the time from the line leaving the child to the client
+ * printing it.
+ */
+import { TextLineStream } from "@std/streams";
+import type { Row } from "./main.ts";
+import { epochMs, MAIN, percentile, RUN_FLAGS, startServer } from "./harness.ts";
+
+export async function measureLatency(quick: boolean): Promise<Row[]> {
+  const samples = quick ? 300 : 1000;
+  await using server = await startServer(["--quiet"]);
+  const client = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...RUN_FLAGS,
+      MAIN,
+      "logs",
+      "ticker100",
+      "-g",
+      server.url,
+      "-f",
+      "--tail",
+      "1",
+      "--time-format=",
+    ],
+    stdout: "piped",
+    stderr: "null",
+    stdin: "null",
+  }).spawn();
+  const lags: number[] = [];
+  const lines: TransformStream<string, string> = new TextLineStream();
+  let skip = 5;
+  for await (const line of client.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(lines)) {
+    const now = epochMs();
+    const micros = line.match(/t=(\d+)/)?.[1];
+    if (micros === undefined || skip-- > 0) continue;
+    lags.push(now - Number(micros) / 1000);
+    if (lags.length >= samples) break;
+  }
+  client.kill("SIGTERM");
+  await client.status;
+  lags.sort((a, b) => a - b);
+  const p99 = percentile(lags, 99);
+  return [
+    {
+      measure: `3 follow latency p50 (${lags.length} lines at 100/s)`,
+      value: `${percentile(lags, 50).toFixed(2)} ms`,
+    },
+    {
+      measure: "3 follow latency p99",
+      value: `${p99.toFixed(2)} ms`,
+      target: "<= 5 ms",
+      ok: p99 <= 5,
+    },
+    { measure: "3 follow latency max", value: `${lags[lags.length - 1].toFixed(2)} ms` },
+  ];
+}
