@@ -79,21 +79,10 @@ const ISO_ZONES: readonly [string, Std][] = [
   ["Z07", Std.ISO8601ShortTZ],
 ];
 
-const LONG_MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-const LONG_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const LONG_MONTHS =
+  "January February March April May June July August September October November December"
+    .split(" ");
+const LONG_DAYS = "Sunday Monday Tuesday Wednesday Thursday Friday Saturday".split(" ");
 
 function isDigitAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i); // NaN past the end
