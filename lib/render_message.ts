@@ -42,7 +42,19 @@ function trimTrailingNewlines(text: string): string {
   return end === text.length ? text : text.slice(0, end);
 }
 
+/**
+ * Go's RFC3339Nano in UTC, as fnlogs' and the Go providers' servers write
+ * it: such text re-formats to itself, so the hot paths skip parsing it. Days
+ * past the 28th take the full path, which checks the month's length.
+ */
+const CANONICAL_UTC =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{0,8}[1-9])?Z$/;
+const RFC3339_LAYOUT = "2006-01-02T15:04:05Z07:00";
+
 function formatTime(timestamp: string, layout: string): string {
+  if (layout === RFC3339_LAYOUT && CANONICAL_UTC.test(timestamp)) {
+    return timestamp.slice(0, 19) + "Z";
+  }
   const parsed = parseTimestamp(timestamp);
   return parsed === undefined ? "" : formatGoTime(parsed, layout);
 }
@@ -99,7 +111,9 @@ function formatTime(timestamp: string, layout: string): string {
  */
 export function renderMessage(message: LogMessage, options: RenderOptions): string {
   if (options.output === "json") {
-    const parsed = parseTimestamp(message.timestamp);
+    const parsed = CANONICAL_UTC.test(message.timestamp)
+      ? undefined
+      : parseTimestamp(message.timestamp);
     return encodeLogMessage({
       name: message.name.toWellFormed(),
       namespace: message.namespace.toWellFormed(),

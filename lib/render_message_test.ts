@@ -1,6 +1,9 @@
 import { assertEquals } from "@std/assert";
 import { DEFAULT_RENDER_OPTIONS, renderMessage, type RenderOptions } from "./render_message.ts";
 import type { LogMessage } from "./types.ts";
+import { encodeLogMessage } from "./encode_log_message.ts";
+import { formatGoTime } from "./format_go_time.ts";
+import { formatTimestamp, parseTimestamp } from "./timestamp.ts";
 
 // The expected strings were printed by faas-cli's own formatters
 // (commands/logs_format.go, each result passed through fmt.Println as
@@ -378,4 +381,26 @@ Deno.test("DEFAULT_RENDER_OPTIONS are faas-cli's defaults", () => {
     showName: false,
     showInstance: false,
   });
+});
+
+Deno.test("renderMessage() fast paths for canonical UTC timestamps equal the full formatting", () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 5000; i++) {
+    const seconds = Math.floor(random() * 4e9) - 1e9;
+    const nanos = [0, Math.floor(random() * 1e9), Math.floor(random() * 1000) * 1e6][i % 3];
+    const timestamp = formatTimestamp(seconds, nanos);
+    const message = { name: "f", namespace: "ns", instance: "f-1", timestamp, text: "t" };
+    const parsed = parseTimestamp(timestamp)!;
+    assertEquals(
+      renderMessage(message, DEFAULT_RENDER_OPTIONS),
+      formatGoTime(parsed, "2006-01-02T15:04:05Z07:00") + " t\n",
+      timestamp,
+    );
+    assertEquals(
+      renderMessage(message, { ...DEFAULT_RENDER_OPTIONS, output: "json" }),
+      encodeLogMessage({ ...message, timestamp: formatTimestamp(parsed.seconds, parsed.nanos) }) +
+        "\n",
+    );
+  }
 });
