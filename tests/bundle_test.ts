@@ -49,7 +49,14 @@ Deno.test("deno task bundle writes one file that runs as fnlogs", async () => {
     assertEquals(bundled.code, 0, bundled.stderr);
     const version = await run(["run", "--allow-read", `${dir}/fnlogs.js`, "version"], dir);
     assertEquals(version.stdout, `fnlogs ${denoJson.version}\n`);
-    const help = await run(["run", "--allow-read", "--allow-env", `${dir}/fnlogs.js`, "logs", "--help"], dir);
+    const help = await run([
+      "run",
+      "--allow-read",
+      "--allow-env",
+      `${dir}/fnlogs.js`,
+      "logs",
+      "--help",
+    ], dir);
     assertEquals(help.code, 0, help.stderr);
     assert(help.stdout.includes("--follow"), help.stdout);
     const bad = await run(["run", "--allow-read", `${dir}/fnlogs.js`, "nope"], dir);
