@@ -258,14 +258,14 @@ async function follow(
       ? provider !== undefined
         ? (await provider.listFunctions(options.namespace || undefined, { signal: stop.signal }))
           .map((f) => f.name)
-        : await listGatewayFunctions({
+        : (await listGatewayFunctions({
           gateway: options.gateway,
           namespace: options.namespace,
           auth,
           client,
           fetch: io.fetch,
           signal: stop.signal,
-        })
+        })).map((f) => f.name)
       : options.names;
     if (names.length === 0) {
       await err.write(

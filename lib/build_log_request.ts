@@ -47,6 +47,27 @@ export interface LogRequest {
 }
 
 /** The `Accept` header fnlogs sends: its event stream first, NDJSON second. */
+/**
+ * The `Authorization` value faas-cli sends: `Bearer TOKEN` (with an empty
+ * token when there is no login) or `Basic` for a user and password.
+ *
+ * @example
+ * ```ts
+ * import { authorizationHeader } from "./build_log_request.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * assertEquals(authorizationHeader(undefined), "Bearer ");
+ * assertEquals(authorizationHeader({ kind: "basic", username: "admin", password: "pw" }), "Basic YWRtaW46cHc=");
+ * ```
+ */
+export function authorizationHeader(auth: GatewayAuth | undefined): string {
+  if (auth?.kind === "basic") {
+    const bytes = new TextEncoder().encode(auth.username + ":" + auth.password);
+    return "Basic " + btoa(String.fromCharCode(...bytes));
+  }
+  return "Bearer " + (auth?.token ?? "");
+}
+
 export const LOG_REQUEST_ACCEPT = "text/event-stream, application/x-ndjson;q=0.9";
 
 /** Go's `url.QueryEscape`: everything but `A-Z a-z 0-9 - _ . ~` escaped, space as `+`. */
@@ -95,14 +116,7 @@ export function buildLogRequest(options: LogRequestOptions): LogRequest {
   const query = pairs.map(([k, v]) => k + "=" + goQueryEscape(v)).join("&");
   const url = options.gateway.replace(/\/+$/, "") + "/system/logs?" + query;
 
-  const headers = new Headers();
-  const auth = options.auth ?? { kind: "bearer", token: "" };
-  if (auth.kind === "basic") {
-    const bytes = new TextEncoder().encode(auth.username + ":" + auth.password);
-    headers.set("authorization", "Basic " + btoa(String.fromCharCode(...bytes)));
-  } else {
-    headers.set("authorization", "Bearer " + auth.token);
-  }
+  const headers = new Headers({ authorization: authorizationHeader(options.auth) });
   headers.set("user-agent", options.userAgent ?? "fnlogs");
   if (options.eventStream ?? true) headers.set("accept", LOG_REQUEST_ACCEPT);
   if (options.lastEventId !== undefined) headers.set("last-event-id", options.lastEventId);

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import type { GatewayAuth } from "./build_log_request.ts";
+import { authorizationHeader, type GatewayAuth } from "./build_log_request.ts";
 import { ConnectError, HttpStatusError, UpstreamError } from "./errors.ts";
+import type { FunctionInfo } from "./types.ts";
 
 /** What {@linkcode listGatewayFunctions} needs. */
 export interface ListGatewayFunctionsOptions {
@@ -28,24 +29,21 @@ export interface ListGatewayFunctionsOptions {
  * ```ts ignore
  * import { listGatewayFunctions } from "./list_gateway_functions.ts";
  *
- * const names = await listGatewayFunctions({ gateway: "http://127.0.0.1:8080", namespace: "openfaas-fn" });
+ * const functions = await listGatewayFunctions({ gateway: "http://127.0.0.1:8080", namespace: "openfaas-fn" });
  * ```
  */
 export async function listGatewayFunctions(
   options: ListGatewayFunctionsOptions,
-): Promise<string[]> {
+): Promise<FunctionInfo[]> {
   const base = options.gateway.replace(/\/+$/, "") + "/system/functions";
   const url = options.namespace
     ? `${base}?namespace=${encodeURIComponent(options.namespace)}`
     : base;
-  const auth = options.auth ?? { kind: "bearer", token: "" };
-  const headers = new Headers({ "user-agent": "fnlogs", accept: "application/json" });
-  if (auth.kind === "basic") {
-    const bytes = new TextEncoder().encode(auth.username + ":" + auth.password);
-    headers.set("authorization", "Basic " + btoa(String.fromCharCode(...bytes)));
-  } else {
-    headers.set("authorization", "Bearer " + auth.token);
-  }
+  const headers = new Headers({
+    "user-agent": "fnlogs",
+    accept: "application/json",
+    authorization: authorizationHeader(options.auth),
+  });
   let response: Response;
   try {
     response = await (options.fetch ?? fetch)(url, {
@@ -68,10 +66,28 @@ export async function listGatewayFunctions(
   if (!Array.isArray(value)) {
     throw new UpstreamError("The gateway's function list is not an array", response.status);
   }
-  const names: string[] = [];
+  const functions: FunctionInfo[] = [];
   for (const item of value) {
-    const name = (item as { name?: unknown } | null)?.name;
-    if (typeof name === "string" && name !== "") names.push(name);
+    if (item === null || typeof item !== "object") continue;
+    const f = item as Record<string, unknown>;
+    if (typeof f.name !== "string" || f.name === "") continue;
+    const labels = f.labels !== null && typeof f.labels === "object"
+      ? Object.fromEntries(
+        Object.entries(f.labels as Record<string, unknown>)
+          .filter((e): e is [string, string] => typeof e[1] === "string"),
+      )
+      : undefined;
+    functions.push({
+      name: f.name,
+      namespace: typeof f.namespace === "string" ? f.namespace : options.namespace ?? "",
+      replicas: typeof f.replicas === "number" ? f.replicas : 0,
+      availableReplicas: typeof f.availableReplicas === "number" ? f.availableReplicas : 0,
+      ...(typeof f.image === "string" ? { image: f.image } : {}),
+      ...(labels === undefined ? {} : { labels }),
+      ...(Array.isArray(f.instances)
+        ? { instances: f.instances.filter((i): i is string => typeof i === "string") }
+        : {}),
+    });
   }
-  return names;
+  return functions;
 }

@@ -9,15 +9,30 @@ function answering(body: string, status = 200, seen: Request[] = []): typeof fet
   };
 }
 
-Deno.test("listGatewayFunctions() lists names from GET /system/functions", async () => {
+Deno.test("listGatewayFunctions() lists the functions of GET /system/functions", async () => {
   const seen: Request[] = [];
-  const names = await listGatewayFunctions({
+  const functions = await listGatewayFunctions({
     gateway: "http://gw:8080/",
     namespace: "openfaas-fn",
     auth: { kind: "bearer", token: "t" },
-    fetch: answering('[{"name":"env","replicas":1},{"name":"figlet"},{"image":"x"}]', 200, seen),
+    fetch: answering(
+      '[{"name":"env","replicas":1,"availableReplicas":1,"image":"ghcr.io/openfaas/env:latest",' +
+        '"namespace":"openfaas-fn","labels":{"faas_function":"env","n":3}},{"name":"figlet"},{"image":"x"}]',
+      200,
+      seen,
+    ),
   });
-  assertEquals(names, ["env", "figlet"]);
+  assertEquals(functions, [
+    {
+      name: "env",
+      namespace: "openfaas-fn",
+      replicas: 1,
+      availableReplicas: 1,
+      image: "ghcr.io/openfaas/env:latest",
+      labels: { faas_function: "env" },
+    },
+    { name: "figlet", namespace: "openfaas-fn", replicas: 0, availableReplicas: 0 },
+  ]);
   assertEquals(seen[0].url, "http://gw:8080/system/functions?namespace=openfaas-fn");
   assertEquals(seen[0].headers.get("authorization"), "Bearer t");
 });
