@@ -7,6 +7,7 @@
  */
 import { UsageError } from "../lib/errors.ts";
 import { parseGoBool } from "../lib/parse_go_bool.ts";
+import { PROVIDER_FLAGS } from "../lib/provider_flags.ts";
 
 /** Flags that take a value, by long name. */
 export const VALUE_FLAGS: Readonly<Record<string, string>> = {
@@ -27,9 +28,8 @@ export const VALUE_FLAGS: Readonly<Record<string, string>> = {
   "max-lines": "max-lines",
   "max-reconnects": "max-reconnects",
   "color": "color",
-  "provider": "provider",
-  "stack": "stack",
   "idle-timeout": "idle-timeout",
+  ...Object.fromEntries(PROVIDER_FLAGS.map((flag) => [flag, flag])),
 };
 const SHORT_VALUE_FLAGS: Readonly<Record<string, string>> = {
   g: "gateway",

@@ -6,7 +6,7 @@
  */
 import type { BackoffOptions } from "../lib/backoff.ts";
 import type { GatewayAuth } from "../lib/build_log_request.ts";
-import { createProvider, isProviderKind } from "../lib/create_provider.ts";
+import { createProvider } from "../lib/create_provider.ts";
 import { ConnectError, UsageError } from "../lib/errors.ts";
 import { type FollowEvent, followLogBatches } from "../lib/follow_logs.ts";
 import { listGatewayFunctions } from "../lib/list_gateway_functions.ts";
@@ -224,12 +224,9 @@ async function follow(
     if (options.provider !== undefined) {
       provider = io.provider;
       if (provider === undefined) {
-        if (!isProviderKind(options.provider)) {
-          throw new UsageError(`Unknown provider "${options.provider}"`);
-        }
         const created = await createProvider({
-          kind: options.provider,
-          stack: options.stack,
+          ...options.provider,
+          namespace: options.namespace || undefined,
           onNotice: (message) => err.post(`fnlogs: ${message.replace(/^\[fnlogs\] /, "")}\n`),
         });
         cleanups.push(() => created.close());

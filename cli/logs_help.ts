@@ -1,3 +1,5 @@
+import { PROVIDER_FLAGS_HELP } from "../lib/provider_flags.ts";
+
 /** Help text of `fnlogs logs`. */
 export const LOGS_HELP =
   `fnlogs logs: follow function logs, like faas-cli logs -f, that never dies silently
@@ -17,8 +19,7 @@ WHERE FROM
       --tls-no-verify      skip TLS certificate checks (see NOTES)
       --cacert FILE        trust the PEM certificates in FILE too
       --all                every function of the namespace (GET /system/functions)
-      --provider NAME      read a provider directly instead of a gateway (local)
-      --stack FILE         the stack file of the local provider (implies --provider local)
+      --provider KIND      read a provider directly instead of a gateway (see PROVIDERS)
 
 WHAT
   -t, --tail[=BOOL]        faas-cli's follow switch (default true): --tail=false reads the history
@@ -40,6 +41,7 @@ WHEN TO STOP
       --idle-timeout DUR   reconnect when no byte arrives for DUR (default 45s against
                            fnlogs serve's event stream, off against other gateways)
 
+${PROVIDER_FLAGS_HELP}
 HOW
   -o, --output FORMAT      plain, keyvalue or json (faas-cli's formats, byte for byte)
   -j, --json               the same as --output json

@@ -11,6 +11,8 @@ import { resolveTimeFormat } from "../lib/format_go_time.ts";
 import { parseGoBool } from "../lib/parse_go_bool.ts";
 import { parseGoDuration } from "../lib/parse_go_duration.ts";
 import { parseTimestamp } from "../lib/timestamp.ts";
+import type { ProviderOptions } from "../lib/create_provider.ts";
+import { parseProviderFlags } from "../lib/provider_flags.ts";
 
 /** faas-cli's `--output` values. */
 export type OutputFormat = "plain" | "keyvalue" | "json";
@@ -63,8 +65,7 @@ export interface LogsOptions {
   readonly events: boolean;
   readonly color: ColorMode;
   /** Direct mode: read this provider instead of a gateway (`--stack` implies `local`). */
-  readonly provider?: string;
-  readonly stack?: string;
+  readonly provider?: ProviderOptions;
   /** `undefined`: 45 s for fnlogs' event stream, off for NDJSON; 0: off. */
   readonly idleTimeoutMs?: number;
 }
@@ -237,10 +238,9 @@ export function parseLogsOptions(
   const forFlag = str("for");
   const idleFlag = str("idle-timeout");
   const untilFlag = str("until-match");
-  const stackFlag = str("stack");
-  const providerFlag = str("provider") ?? (stackFlag !== undefined ? "local" : undefined);
-  if (providerFlag === "") throw new UsageError(`--provider needs a provider name`);
-  if (providerFlag !== undefined && gatewayFlag !== undefined) {
+  if (str("provider") === "") throw new UsageError(`--provider needs a provider name`);
+  const provider = parseProviderFlags(str, env);
+  if (provider !== undefined && gatewayFlag !== undefined) {
     throw new UsageError("Give --gateway or --provider, not both");
   }
 
@@ -274,8 +274,7 @@ export function parseLogsOptions(
       : parseInteger("max-reconnects", maxReconnectsFlag, 0),
     events,
     color,
-    provider: providerFlag,
-    stack: stackFlag,
+    provider,
     idleTimeoutMs: idleFlag === undefined
       ? undefined
       : parseDuration("idle-timeout", idleFlag, false),

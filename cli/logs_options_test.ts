@@ -172,9 +172,14 @@ Deno.test("parseLogsOptions() parses fnlogs' own flags", () => {
 });
 
 Deno.test("parseLogsOptions() takes --provider and --stack for direct mode", () => {
-  assertEquals(parse("f", "--stack", "stack.yml").provider, "local");
+  assertEquals(parse("f", "--stack", "stack.yml").provider?.kind, "local");
   const o = parse("f", "--provider", "local", "--stack=s.yml");
-  assertEquals([o.provider, o.stack], ["local", "s.yml"]);
+  assertEquals([o.provider?.kind, o.provider?.stack], ["local", "s.yml"]);
+  assertEquals(parse("f", "--upstream", "http://gw:8080/").provider?.upstream, "http://gw:8080");
+  usage(
+    ["f", "--provider", "nomad"],
+    'Unknown provider "nomad": choose one of local, kubernetes, journald, openfaas',
+  );
   usage(["f", "--provider", "local", "-g", "http://x"], "Give --gateway or --provider, not both");
 });
 

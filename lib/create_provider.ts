@@ -5,13 +5,17 @@
  * @module
  */
 import { InvalidInputError } from "./errors.ts";
+import type { GatewayAuth } from "./build_log_request.ts";
 import { JournaldProvider } from "./journald_provider.ts";
+import { KubeConfig } from "./kube_config.ts";
+import { KubernetesProvider } from "./kubernetes_provider.ts";
 import { LocalProvider } from "./local_provider.ts";
+import { OpenFaasProvider } from "./openfaas_provider.ts";
 import { loadStackFile } from "./stack_file.ts";
 import type { LogProvider } from "./types.ts";
 
 /** The providers fnlogs knows. */
-export const PROVIDER_KINDS = ["local", "journald"] as const;
+export const PROVIDER_KINDS = ["local", "kubernetes", "journald", "openfaas"] as const;
 
 /** One of {@linkcode PROVIDER_KINDS}. */
 export type ProviderKind = typeof PROVIDER_KINDS[number];
@@ -26,6 +30,16 @@ export interface ProviderOptions {
   readonly historyBytes?: number;
   /** Longer lines are cut with a marker. */
   readonly maxLineLength?: number;
+  /** kubernetes: kubeconfig path(s) and context (default: KUBECONFIG, ~/.kube/config, in-cluster). */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** kubernetes, docker: merge instances in timestamp order within this window. */
+  readonly reorderWindowMs?: number;
+  /** docker: `unix://PATH` or `tcp://HOST:PORT` (default `unix:///var/run/docker.sock`). */
+  readonly dockerHost?: string;
+  /** openfaas: the gateway to relay, and its credentials. */
+  readonly upstream?: string;
+  readonly upstreamAuth?: GatewayAuth;
   /** journald: read journal files from this directory instead of the system journal. */
   readonly journalDir?: string;
   /** journald: the journalctl program (default `journalctl`). */
@@ -61,6 +75,28 @@ export async function createProvider(options: ProviderOptions): Promise<LogProvi
           : (event) => options.onNotice?.(event.message),
       });
     }
+    case "kubernetes": {
+      const config = await KubeConfig.load({
+        kubeconfig: options.kubeconfig,
+        context: options.context,
+      });
+      return await KubernetesProvider.fromKubeConfig(config, {
+        defaultNamespace: options.namespace,
+        reorderWindowMs: options.reorderWindowMs,
+        onNotice: options.onNotice,
+      });
+    }
+    case "openfaas":
+      if (options.upstream === undefined) {
+        throw new InvalidInputError(
+          "The openfaas provider needs an upstream gateway (--upstream URL)",
+        );
+      }
+      return new OpenFaasProvider({
+        upstream: options.upstream,
+        auth: options.upstreamAuth,
+        defaultNamespace: options.namespace,
+      });
     case "journald":
       return new JournaldProvider({
         directory: options.journalDir,

@@ -1,3 +1,5 @@
+import { PROVIDER_FLAGS_HELP } from "../lib/provider_flags.ts";
+
 /** Help text of `fnlogs serve`. */
 export const SERVE_HELP =
   `fnlogs serve: answer the OpenFaaS log API (GET /system/logs) from an orchestrator
@@ -8,12 +10,6 @@ USAGE
 OPTIONS
   -p, --port N                 port to listen on (default 8080, env PORT; 0 picks a free one)
       --hostname HOST          address to listen on (default 127.0.0.1)
-      --provider KIND          where logs come from: local (default)
-      --stack FILE             local: stack file whose functions run as local processes
-                               (default env FNLOGS_STACK, else stack.yml)
-      --history-lines N        local: lines of history kept per function (default 10000)
-      --history-bytes N        local: bytes of history kept per function (default 16777216)
-      --max-line-length N      longer lines are cut with a marker (default 65536)
       --heartbeat DURATION     idle interval before an event-stream heartbeat (default 15s; 0 = off)
       --max-stream-duration D  end follow streams cleanly after D (default: never)
       --max-tail N             largest tail a request may ask for (default 1000000)
@@ -21,6 +17,7 @@ OPTIONS
   -q, --quiet                  no per-stream access log on stderr
   -h, --help                   this help
 
+${PROVIDER_FLAGS_HELP}
 ENDPOINTS
   GET /system/logs?name=FN[&namespace=NS][&instance=I][&tail=N][&since=RFC3339][&follow=true]
   GET /system/functions[?namespace=NS]
@@ -28,6 +25,8 @@ ENDPOINTS
 
 EXAMPLES
   fnlogs serve --stack examples/stack.yml
+  fnlogs serve --provider kubernetes --context prod --hostname 0.0.0.0
+  fnlogs serve --upstream http://gateway.openfaas:8080 --port 8081
   curl -s 'http://127.0.0.1:8080/system/logs?name=hello&tail=5&follow=true'
   faas-cli logs hello --gateway http://127.0.0.1:8080
 `;

@@ -4,9 +4,10 @@
  * @module
  */
 import { parseArgs } from "@std/cli";
-import { isProviderKind, PROVIDER_KINDS, type ProviderOptions } from "../lib/create_provider.ts";
+import type { ProviderOptions } from "../lib/create_provider.ts";
 import { UsageError } from "../lib/errors.ts";
 import { parseGoDuration } from "../lib/parse_go_duration.ts";
+import { parseProviderFlags, PROVIDER_FLAGS } from "../lib/provider_flags.ts";
 
 /** What `fnlogs serve` runs with. */
 export interface ServeOptions {
@@ -30,15 +31,11 @@ interface ServeFlags {
   coalesce: boolean;
   port?: string;
   hostname?: string;
-  provider?: string;
-  stack?: string;
-  "history-lines"?: string;
-  "history-bytes"?: string;
-  "max-line-length"?: string;
   heartbeat?: string;
   "max-stream-duration"?: string;
   "max-tail"?: string;
   _: (string | number)[];
+  [flag: string]: unknown;
 }
 
 type ParseArgs = (args: string[], options: Record<string, unknown>) => ServeFlags;
@@ -75,11 +72,7 @@ export function parseServeOptions(
     string: [
       "port",
       "hostname",
-      "provider",
-      "stack",
-      "history-lines",
-      "history-bytes",
-      "max-line-length",
+      ...PROVIDER_FLAGS,
       "heartbeat",
       "max-stream-duration",
       "max-tail",
@@ -94,10 +87,6 @@ export function parseServeOptions(
   });
   if (unknown.length > 0) throw new UsageError(`Unknown option ${unknown[0]} for "serve"`);
   if (flags._.length > 0) throw new UsageError(`Unexpected argument "${flags._[0]}" for "serve"`);
-  const kind = flags.provider ?? "local";
-  if (!isProviderKind(kind)) {
-    throw new UsageError(`Unknown provider "${kind}": choose one of ${PROVIDER_KINDS.join(", ")}`);
-  }
   const port = integer("port", flags.port ?? env("PORT"), 0) ?? 8080;
   if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
   return {
@@ -106,13 +95,7 @@ export function parseServeOptions(
     coalesce: flags.coalesce,
     port,
     hostname: flags.hostname ?? "127.0.0.1",
-    provider: {
-      kind,
-      stack: flags.stack ?? env("FNLOGS_STACK") ?? "stack.yml",
-      historyLines: integer("history-lines", flags["history-lines"], 1),
-      historyBytes: integer("history-bytes", flags["history-bytes"], 1024),
-      maxLineLength: integer("max-line-length", flags["max-line-length"], 16),
-    },
+    provider: parseProviderFlags((flag) => flags[flag] as string | undefined, env, "local")!,
     heartbeatMs: duration("heartbeat", flags.heartbeat) ?? 15_000,
     maxStreamDurationMs: duration("max-stream-duration", flags["max-stream-duration"]) || undefined,
     maxTail: integer("max-tail", flags["max-tail"], 1) ?? DEFAULT_MAX_TAIL,
