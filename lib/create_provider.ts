@@ -6,6 +6,7 @@
  */
 import { InvalidInputError } from "./errors.ts";
 import type { GatewayAuth } from "./build_log_request.ts";
+import { DockerProvider } from "./docker_provider.ts";
 import { JournaldProvider } from "./journald_provider.ts";
 import { KubeConfig } from "./kube_config.ts";
 import { KubernetesProvider } from "./kubernetes_provider.ts";
@@ -15,7 +16,7 @@ import { loadStackFile } from "./stack_file.ts";
 import type { LogProvider } from "./types.ts";
 
 /** The providers fnlogs knows. */
-export const PROVIDER_KINDS = ["local", "kubernetes", "journald", "openfaas"] as const;
+export const PROVIDER_KINDS = ["local", "kubernetes", "docker", "journald", "openfaas"] as const;
 
 /** One of {@linkcode PROVIDER_KINDS}. */
 export type ProviderKind = typeof PROVIDER_KINDS[number];
@@ -86,6 +87,14 @@ export async function createProvider(options: ProviderOptions): Promise<LogProvi
         onNotice: options.onNotice,
       });
     }
+    case "docker":
+      return new DockerProvider({
+        host: options.dockerHost,
+        defaultNamespace: options.namespace,
+        reorderWindowMs: options.reorderWindowMs,
+        maxLineLength: options.maxLineLength,
+        onNotice: options.onNotice,
+      });
     case "openfaas":
       if (options.upstream === undefined) {
         throw new InvalidInputError(

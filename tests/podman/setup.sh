@@ -7,14 +7,16 @@
 # Idempotent: packages are installed only when missing, the image is imported only once, and
 # a service that already answers on the socket is reused. Everything lives under
 # $FNLOGS_PODMAN_DIR (default /tmp/fnlogs-podman): configuration, storage (vfs driver), run
-# state, the events log, the socket and the service's pid and log. Nothing under
-# /etc/containers or /var/lib/containers is touched.
+# state, the events log, the socket and the service's pid and log (Podman itself still makes
+# an empty cache directory under /var/lib/containers and locks under /run/containers).
 #
 # Settings that work where no systemd and no real cgroup manager run (containers in CI):
 # runc, cgroupfs, file events, no network namespace, explicit ulimits. Containers created
 # through the API must also pass "HostConfig":{"NetworkMode":"none"}.
 #
-# Only the socket's DOCKER_HOST value goes to stdout; progress goes to stderr.
+# Run it as root (rootless Podman needs subuid ranges this script does not set up). Only the
+# socket's DOCKER_HOST value goes to stdout; progress goes to stderr. CI:
+#   export FNLOGS_TEST_DOCKER_HOST="$(tests/podman/setup.sh)"; deno task test; tests/podman/teardown.sh
 set -euo pipefail
 
 DIR="${FNLOGS_PODMAN_DIR:-/tmp/fnlogs-podman}"
@@ -34,11 +36,10 @@ command -v runc >/dev/null 2>&1 || missing+=(runc)
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]}"
   as_root apt-get update -q >&2
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    podman runc busybox-static >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q podman runc busybox-static >&2
 fi
 
-mkdir -p "$DIR/storage" "$DIR/run" "$DIR/tmp"
+mkdir -p "$DIR/storage" "$DIR/run" "$DIR/tmp" "$DIR/networks"
 hard_nofile="$(ulimit -Hn)"
 [ "$hard_nofile" = unlimited ] && hard_nofile=1048576
 
@@ -47,6 +48,9 @@ cat >"$DIR/containers.conf" <<CONF
 netns = "none"
 default_ulimits = ["nofile=$hard_nofile:$hard_nofile", "nproc=32768:32768"]
 log_driver = "k8s-file"
+
+[network]
+network_config_dir = "$DIR/networks"
 
 [engine]
 runtime = "runc"
