@@ -7,7 +7,7 @@
 import type { BackoffOptions } from "../lib/backoff.ts";
 import type { GatewayAuth } from "../lib/build_log_request.ts";
 import { createProvider } from "../lib/create_provider.ts";
-import { ConnectError, UsageError } from "../lib/errors.ts";
+import { ConnectError } from "../lib/errors.ts";
 import { type FollowEvent, followLogBatches } from "../lib/follow_logs.ts";
 import { listGatewayFunctions } from "../lib/list_gateway_functions.ts";
 import { readFaasCliAuth } from "../lib/read_faas_cli_auth.ts";
