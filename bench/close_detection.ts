@@ -36,7 +36,7 @@ async function once(server: Server, name: string, active: boolean): Promise<numb
 
 export async function measureCloseDetection(quick: boolean): Promise<Row[]> {
   const count = quick ? 20 : 100;
-  await using server = await startServer([]);
+  await using server = await startServer("close_detection", []);
   const result: Row[] = [];
   for (
     const [label, name, active] of [["idle", "quiet", false], ["active", "fast", true]] as const

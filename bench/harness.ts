@@ -7,7 +7,6 @@ import { TextLineStream } from "@std/streams";
 
 export const ROOT = new URL("..", import.meta.url).pathname;
 export const MAIN = `${ROOT}main.ts`;
-export const STACK = `${ROOT}bench/stack.yml`;
 /** The flags `deno task serve` and `deno task logs` run with. */
 export const RUN_FLAGS = [
   "--unstable-no-legacy-abort",
@@ -34,12 +33,24 @@ export interface Server extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+/** Starts `fnlogs serve` on `bench/stacks/STACK.yml`, so each measure runs only its own functions. */
 export async function startServer(
+  stack: string,
   args: string[],
   env: Record<string, string> = {},
 ): Promise<Server> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...RUN_FLAGS, MAIN, "serve", "--port", "0", "--stack", STACK, ...args],
+    args: [
+      "run",
+      ...RUN_FLAGS,
+      MAIN,
+      "serve",
+      "--port",
+      "0",
+      "--stack",
+      `${ROOT}bench/stacks/${stack}.yml`,
+      ...args,
+    ],
     env,
     stdin: "null",
     stdout: "null",

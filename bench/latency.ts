@@ -10,7 +10,7 @@ import { epochMs, MAIN, percentile, RUN_FLAGS, startServer } from "./harness.ts"
 
 export async function measureLatency(quick: boolean): Promise<Row[]> {
   const samples = quick ? 300 : 1000;
-  await using server = await startServer(["--quiet"]);
+  await using server = await startServer("latency", ["--quiet"]);
   const client = new Deno.Command(Deno.execPath(), {
     args: [
       "run",

@@ -8,7 +8,7 @@ import { rssBytes, startServer } from "./harness.ts";
 
 export async function measureSlowReader(quick: boolean): Promise<Row[]> {
   const seconds = quick ? 6 : 20;
-  await using server = await startServer(["--quiet"]);
+  await using server = await startServer("slow_reader", ["--quiet"]);
   const port = Number(new URL(server.url).port);
   // Let the producer run and the server settle before the baseline RSS.
   await new Promise((r) => setTimeout(r, 1000));

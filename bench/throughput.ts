@@ -66,8 +66,8 @@ export async function measureThroughput(quick: boolean): Promise<Row[]> {
     String(1 << 30),
     "--quiet",
   ];
-  await using coalesced = await startServer(history, env);
-  await using baseline = await startServer([...history, "--no-coalesce"], env);
+  await using coalesced = await startServer("throughput", history, env);
+  await using baseline = await startServer("throughput", [...history, "--no-coalesce"], env);
   await until(() => historyReady(coalesced), 120_000);
   await until(() => historyReady(baseline), 120_000);
 
