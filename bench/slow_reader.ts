@@ -15,22 +15,22 @@ export async function measureSlowReader(quick: boolean): Promise<Row[]> {
   const rssStart = rssBytes(server.pid);
 
   // The normal follower: reads as fast as it can and counts lines.
-  const fastAbort = new AbortController();
   let fastLines = 0;
   let fastGaps = 0;
+  const fastResponse = await fetch(`${server.url}/system/logs?name=fast&follow=true&tail=1`);
+  const fastReader = fastResponse.body!.getReader();
   const fast = (async () => {
-    const response = await fetch(`${server.url}/system/logs?name=fast&follow=true&tail=1`, {
-      signal: fastAbort.signal,
-    });
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of response.body!) {
-        const text = decoder.decode(chunk, { stream: true });
+      for (;;) {
+        const { done, value } = await fastReader.read();
+        if (done) break;
+        const text = decoder.decode(value, { stream: true });
         for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) fastLines++;
         if (text.includes("lines missed")) fastGaps++;
       }
     } catch {
-      // Aborted at the end.
+      // Cancelled at the end.
     }
   })();
 
@@ -63,7 +63,8 @@ export async function measureSlowReader(quick: boolean): Promise<Row[]> {
     if (slowText.length > 8 << 20) slowText = slowText.slice(-1 << 20);
   }
   conn.close();
-  fastAbort.abort();
+  // Cancel the reader: aborting fetch's signal did not end a body that was streaming hard.
+  await fastReader.cancel();
   await fast;
   const missed = [...slowText.matchAll(/\[fnlogs\] (\d+) lines missed/g)]
     .reduce((sum, m) => sum + Number(m[1]), 0);

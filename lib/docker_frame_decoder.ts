@@ -7,7 +7,7 @@
  * @module
  */
 
-import { cutMarker, DEFAULT_MAX_LINE_LENGTH } from "./line_batch_stream.ts";
+import { cutMarker, DEFAULT_MAX_LINE_LENGTH, LineSplitter } from "./line_splitter.ts";
 
 /** Which output of the container a line came from. */
 export type DockerOutput = "stdout" | "stderr" | "system";
@@ -60,62 +60,33 @@ const TIMESTAMP_PREFIX = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d
 /** The text of one output stream, split into lines. */
 class OutputLines {
   readonly #decoder = new TextDecoder();
-  #partial = "";
-  #dropped = 0;
-  #droppedCR = false;
+  readonly #splitter: LineSplitter;
+  readonly #lines: string[] = [];
 
-  constructor(readonly output: DockerOutput, readonly max: number) {}
+  constructor(readonly output: DockerOutput, max: number) {
+    this.#splitter = new LineSplitter(max);
+  }
 
   /** Whether an unfinished line is waiting for more text. */
   get midLine(): boolean {
-    return this.#partial !== "" || this.#dropped > 0;
+    return this.#splitter.midLine;
   }
 
   push(bytes: Uint8Array, out: DockerLine[]): void {
-    const text = this.#decoder.decode(bytes, { stream: true });
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", start);
-      if (nl === -1) break;
-      out.push({ output: this.output, text: this.#finish(text.slice(start, nl)) });
-      start = nl + 1;
-    }
-    if (start < text.length) this.#append(start === 0 ? text : text.slice(start));
+    this.#splitter.split(this.#decoder.decode(bytes, { stream: true }), this.#lines);
+    this.#drain(out);
   }
 
   end(out: DockerLine[]): void {
     const rest = this.#decoder.decode();
-    if (rest !== "") this.#append(rest);
-    if (this.midLine) out.push({ output: this.output, text: this.#finish("") });
+    if (rest !== "") this.#splitter.split(rest, this.#lines);
+    this.#splitter.end(this.#lines);
+    this.#drain(out);
   }
 
-  #append(piece: string): void {
-    const room = this.max - this.#partial.length;
-    if (piece.length <= room) {
-      this.#partial += piece;
-      return;
-    }
-    if (room > 0) this.#partial += piece.slice(0, room);
-    this.#dropped += piece.length - Math.max(room, 0);
-    this.#droppedCR = piece.endsWith("\r");
-  }
-
-  #finish(tail: string): string {
-    if (!this.midLine && tail.length <= this.max) {
-      return tail.endsWith("\r") ? tail.slice(0, -1) : tail;
-    }
-    this.#append(tail);
-    let line = this.#partial;
-    let dropped = this.#dropped;
-    if (dropped === 0) {
-      if (line.endsWith("\r")) line = line.slice(0, -1);
-    } else if (this.#droppedCR) {
-      dropped -= 1;
-    }
-    this.#partial = "";
-    this.#dropped = 0;
-    this.#droppedCR = false;
-    return dropped > 0 ? line + cutMarker(dropped) : line;
+  #drain(out: DockerLine[]): void {
+    for (const text of this.#lines) out.push({ output: this.output, text });
+    this.#lines.length = 0;
   }
 }
 
