@@ -33,6 +33,15 @@ export interface Server extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+/** Servers still running, stopped if the benchmark is interrupted. */
+const running = new Set<Deno.ChildProcess>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => {
+    for (const child of running) child.kill("SIGTERM");
+    Deno.exit(130);
+  });
+}
+
 /** Starts `fnlogs serve` on `bench/stacks/STACK.yml`, so each measure runs only its own functions. */
 export async function startServer(
   stack: string,
@@ -56,6 +65,8 @@ export async function startServer(
     stdout: "null",
     stderr: "piped",
   }).spawn();
+  running.add(child);
+  child.status.then(() => running.delete(child));
   const log: { line: string; at: number }[] = [];
   let waiters: { pattern: RegExp; from: number; resolve: (line: string) => void }[] = [];
   const lines: TransformStream<string, string> = new TextLineStream();

@@ -182,3 +182,18 @@ Deno.test("createHandler() ends open streams cleanly on endAll()", async () => {
   assertEquals(await stream.cancelled, "stream ended by the server");
   assertEquals(handler.streams.size, 0);
 });
+
+Deno.test("createHandler() ends follow streams cleanly at maxStreamDurationMs", async () => {
+  const provider = new MemoryProvider();
+  const handler = createHandler({ provider, maxStreamDurationMs: 30 });
+  const response = await handler(
+    new Request(url("/system/logs?name=fn&follow=true"), {
+      headers: { accept: "text/event-stream" },
+    }),
+  );
+  const stream = await provider.nextStream(0);
+  // The body ends on its own (no read is cancelled), with the end event.
+  assertEquals(await textOf(response), "retry: 1000\n\nevent: end\ndata: {}\n\n");
+  assertEquals(await stream.cancelled, "stream ended by the server");
+  assertEquals(handler.streams.size, 0);
+});
