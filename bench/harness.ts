@@ -42,7 +42,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-/** Starts `fnlogs serve` on `bench/stacks/STACK.yml`, so each measure runs only its own functions. */
+/**
+ * Starts `fnlogs serve` on `bench/stacks/STACK.yml`, so each measure runs
+ * only its own functions; with `stack` empty, on whatever `args` name (a relay).
+ */
 export async function startServer(
   stack: string,
   args: string[],
@@ -56,8 +59,7 @@ export async function startServer(
       "serve",
       "--port",
       "0",
-      "--stack",
-      `${ROOT}bench/stacks/${stack}.yml`,
+      ...(stack === "" ? [] : ["--stack", `${ROOT}bench/stacks/${stack}.yml`]),
       ...args,
     ],
     env,

@@ -7,6 +7,7 @@
 import { parseArgs } from "@std/cli";
 import { measureCloseDetection } from "./close_detection.ts";
 import { measureLatency } from "./latency.ts";
+import { measureRelay } from "./relay.ts";
 import { measureSlowReader } from "./slow_reader.ts";
 import { measureThroughput } from "./throughput.ts";
 
@@ -27,6 +28,7 @@ const sections: [string, (quick: boolean) => Promise<Row[]>][] = [
   ["latency", measureLatency],
   ["slow-reader", measureSlowReader],
   ["close-detection", measureCloseDetection],
+  ["relay", measureRelay],
 ];
 
 const rows: Row[] = [];
