@@ -1,23 +1,10 @@
+import { isGone as gone } from "../tests/helpers/process_state.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "@std/assert";
 import { FunctionNotFoundError, InvalidInputError } from "./errors.ts";
 import { LocalProvider, type LocalProviderOptions } from "./local_provider.ts";
 import { parseStackFile } from "./stack_file.ts";
 import { timestampToNanos } from "./timestamp.ts";
 import type { LogBatch, LogRecord } from "./types.ts";
-
-/** Whether a process is gone or dying (see replica_supervisor_test.ts). */
-function gone(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] === "Z" || fields[0] === "X" || (Number(fields[6]) & 4) !== 0) return true;
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    return [...status.matchAll(/^(?:SigPnd|ShdPnd):\s*([0-9a-f]+)$/gm)]
-      .some((m) => (BigInt("0x" + m[1]) & 0x100n) !== 0n);
-  } catch {
-    return true;
-  }
-}
 
 async function start(yaml: string, options: LocalProviderOptions = {}): Promise<LocalProvider> {
   const dir = Deno.makeTempDirSync();

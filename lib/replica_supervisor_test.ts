@@ -1,3 +1,4 @@
+import { isGone as gone } from "../tests/helpers/process_state.ts";
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { cutMarker } from "./line_batch_stream.ts";
 import {
@@ -6,24 +7,6 @@ import {
   ReplicaSupervisor,
   type ReplicaSupervisorOptions,
 } from "./replica_supervisor.ts";
-
-/**
- * Whether a process is gone or dying: no /proc entry, a zombie, exiting
- * (PF_EXITING), or with SIGKILL pending. A killed orphan lingers until init
- * reaps it, and SIGKILL takes effect after kill() returns.
- */
-function gone(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] === "Z" || fields[0] === "X" || (Number(fields[6]) & 4) !== 0) return true;
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    return [...status.matchAll(/^(?:SigPnd|ShdPnd):\s*([0-9a-f]+)$/gm)]
-      .some((m) => (BigInt("0x" + m[1]) & 0x100n) !== 0n);
-  } catch {
-    return true;
-  }
-}
 
 interface Harness {
   readonly replica: ReplicaSupervisor;

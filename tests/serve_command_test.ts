@@ -4,6 +4,7 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { TextLineStream } from "@std/streams";
+import { isGone } from "./helpers/process_state.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 /** The flags `deno task serve` runs with. */
@@ -73,16 +74,6 @@ async function childPids(pid: number): Promise<number[]> {
   return new TextDecoder().decode(stdout).split("\n").filter((l) => l.trim() !== "").map(Number);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 const STACK = `
 version: 1.0
 functions:
@@ -120,7 +111,7 @@ Deno.test("fnlogs serve runs a stack, streams its logs, and shuts down cleanly o
     }
     const replicas = await childPids(child.pid);
     assertEquals(replicas.length, 2);
-    for (const pid of replicas) assertEquals(isAlive(pid), true);
+    for (const pid of replicas) assertEquals(isGone(pid), false);
 
     // SIGTERM: the open stream ends cleanly (terminator, so the reader sees done),
     // children stop, exit code 0.
@@ -133,7 +124,7 @@ Deno.test("fnlogs serve runs a stack, streams its logs, and shuts down cleanly o
     assertEquals(status.code, 0);
     await served.waitFor(/stopped/);
     for (const pid of replicas) {
-      assertEquals(isAlive(pid), false, `replica ${pid} outlived the server`);
+      assertEquals(isGone(pid), true, `replica ${pid} outlived the server`);
     }
   } finally {
     try {
