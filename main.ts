@@ -102,7 +102,7 @@ function exitCodeOf(error: unknown): number {
   return EXIT.error;
 }
 
-function isKnown(error: unknown): error is Error {
+function isKnown(error: unknown): boolean {
   return error instanceof UsageError || error instanceof InvalidInputError ||
     error instanceof ConnectError || error instanceof HttpStatusError ||
     error instanceof FunctionNotFoundError || error instanceof UpstreamError;
@@ -113,12 +113,17 @@ if (import.meta.main) {
   try {
     code = await run(Deno.args);
   } catch (error) {
+    // Known errors and plain ones carry a message for people; FNLOGS_DEBUG=1 adds stacks.
+    let debug = false;
+    try {
+      debug = Deno.env.get("FNLOGS_DEBUG") !== undefined;
+    } catch {
+      // No env permission: no stacks.
+    }
     writeStderr(
       `error: ${
-        isKnown(error)
-          ? error.message
-          : error instanceof Error
-          ? error.stack ?? error.message
+        error instanceof Error
+          ? (debug && !isKnown(error) ? error.stack : error.message)
           : String(error)
       }`,
     );

@@ -49,18 +49,32 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     log,
     accessLog: options.quiet ? undefined : log,
   });
-  const server = Deno.serve({
-    port: options.port,
-    hostname: options.hostname,
-    onListen: (address) => {
-      log(`listening on http://${address.hostname}:${address.port}/ (provider ${provider.kind})`);
-      io.onListen?.(address);
-    },
-    onError: (error) => {
-      log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-      return new Response("internal error\n", { status: 500 });
-    },
-  }, handler);
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = serve();
+  } catch (error) {
+    await provider.close();
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new Error(
+        `Cannot listen on ${options.hostname}:${options.port}: address already in use`,
+      );
+    }
+    throw error;
+  }
+  function serve() {
+    return Deno.serve({
+      port: options.port,
+      hostname: options.hostname,
+      onListen: (address) => {
+        log(`listening on http://${address.hostname}:${address.port}/ (provider ${provider.kind})`);
+        io.onListen?.(address);
+      },
+      onError: (error) => {
+        log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+        return new Response("internal error\n", { status: 500 });
+      },
+    }, handler);
+  }
 
   await new Promise<void>((resolve) => {
     if (io.signal.aborted) return resolve();
