@@ -67,11 +67,20 @@ async function serve(stackText: string, extra: string[] = []): Promise<Served> {
   return { child, url, stderr, waitFor };
 }
 
-async function childPids(pid: number): Promise<number[]> {
-  // Deno needs --allow-all to list /proc; ps lists a process's children.
-  const { stdout } = await new Deno.Command("ps", { args: ["-o", "pid=", "--ppid", String(pid)] })
-    .output();
-  return new TextDecoder().decode(stdout).split("\n").filter((l) => l.trim() !== "").map(Number);
+function childPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) {
+        children.push(Number(entry.name));
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return children;
 }
 
 const STACK = `
@@ -109,7 +118,7 @@ Deno.test("fnlogs serve runs a stack, streams its logs, and shuts down cleanly o
       assert(/^echoer-[a-z0-9]{5}$/.test(message.instance), message.instance);
       instances.add(message.instance);
     }
-    const replicas = await childPids(child.pid);
+    const replicas = childPids(child.pid);
     assertEquals(replicas.length, 2);
     for (const pid of replicas) assertEquals(isGone(pid), false);
 
