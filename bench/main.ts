@@ -6,7 +6,9 @@
  */
 import { parseArgs } from "@std/cli";
 import { measureCloseDetection } from "./close_detection.ts";
+import { measureFanOut } from "./fan_out.ts";
 import { measureLatency } from "./latency.ts";
+import { measureManyFollowers } from "./many_followers.ts";
 import { measureRelay } from "./relay.ts";
 import { measureSlowReader } from "./slow_reader.ts";
 import { measureThroughput } from "./throughput.ts";
@@ -28,6 +30,8 @@ const sections: [string, (quick: boolean) => Promise<Row[]>][] = [
   ["latency", measureLatency],
   ["slow-reader", measureSlowReader],
   ["close-detection", measureCloseDetection],
+  ["fan-out", measureFanOut],
+  ["many-followers", measureManyFollowers],
   ["relay", measureRelay],
 ];
 
