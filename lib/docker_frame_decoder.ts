@@ -7,7 +7,7 @@
  * @module
  */
 
-import { cutMarker, DEFAULT_MAX_LINE_LENGTH, LineSplitter } from "./line_splitter.ts";
+import { DEFAULT_MAX_LINE_LENGTH, LineSplitter } from "./line_splitter.ts";
 
 /** Which output of the container a line came from. */
 export type DockerOutput = "stdout" | "stderr" | "system";
