@@ -3,19 +3,16 @@
  * processes over loopback), read a process's RSS and CPU from /proc, and
  * summarise samples.
  */
-import { TextLineStream } from "@std/streams";
+import {
+  MAIN,
+  RUN_FLAGS,
+  type ServeProcess,
+  startServeProcess,
+} from "../tests/helpers/serve_process.ts";
+
+export { MAIN, RUN_FLAGS };
 
 export const ROOT = new URL("..", import.meta.url).pathname;
-export const MAIN = `${ROOT}main.ts`;
-/** The flags `deno task serve` and `deno task logs` run with. */
-export const RUN_FLAGS = [
-  "--unstable-no-legacy-abort",
-  "--allow-read",
-  "--allow-write",
-  "--allow-net",
-  "--allow-env",
-  "--allow-run",
-];
 
 /** Now, in epoch milliseconds with sub-millisecond precision. */
 export function epochMs(): number {
@@ -23,15 +20,7 @@ export function epochMs(): number {
 }
 
 /** A running `fnlogs serve`. */
-export interface Server extends AsyncDisposable {
-  readonly url: string;
-  readonly pid: number;
-  /** Every stderr line so far, with the time it arrived. */
-  readonly log: { line: string; at: number }[];
-  /** Resolves with the first stderr line (from `from` on) that matches. */
-  waitForLog(pattern: RegExp, from?: number): Promise<string>;
-  stop(): Promise<void>;
-}
+export type Server = ServeProcess;
 
 /** Servers still running, stopped if the benchmark is interrupted. */
 const running = new Set<Deno.ChildProcess>();
@@ -51,54 +40,13 @@ export async function startServer(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<Server> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...RUN_FLAGS,
-      MAIN,
-      "serve",
-      "--port",
-      "0",
-      ...(stack === "" ? [] : ["--stack", `${ROOT}bench/stacks/${stack}.yml`]),
-      ...args,
-    ],
+  const server = await startServeProcess(
+    [...(stack === "" ? [] : ["--stack", `${ROOT}bench/stacks/${stack}.yml`]), ...args],
     env,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  running.add(child);
-  child.status.then(() => running.delete(child));
-  const log: { line: string; at: number }[] = [];
-  let waiters: { pattern: RegExp; from: number; resolve: (line: string) => void }[] = [];
-  const lines: TransformStream<string, string> = new TextLineStream();
-  (async () => {
-    for await (const line of child.stderr.pipeThrough(new TextDecoderStream()).pipeThrough(lines)) {
-      log.push({ line, at: epochMs() });
-      const index = log.length - 1;
-      waiters = waiters.filter((w) => {
-        if (index < w.from || !w.pattern.test(line)) return true;
-        w.resolve(line);
-        return false;
-      });
-    }
-  })();
-  const waitForLog = (pattern: RegExp, from = 0) =>
-    new Promise<string>((resolve) => {
-      const seen = log.slice(from).find((l) => pattern.test(l.line));
-      if (seen !== undefined) resolve(seen.line);
-      else waiters.push({ pattern, from, resolve });
-    });
-  const listening = await waitForLog(/listening on http:\/\/[\d.]+:\d+\//);
-  const url = listening.match(/(http:\/\/[\d.]+:\d+)/)![1];
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    child.kill("SIGTERM");
-    await child.status;
-  };
-  return { url, pid: child.pid, log, waitForLog, stop, [Symbol.asyncDispose]: stop };
+  );
+  running.add(server.child);
+  server.child.status.then(() => running.delete(server.child));
+  return server;
 }
 
 /** Resident set size of a process, in bytes. */

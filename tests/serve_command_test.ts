@@ -5,66 +5,12 @@
 import { assert, assertEquals } from "@std/assert";
 import { TextLineStream } from "@std/streams";
 import { isGone } from "./helpers/process_state.ts";
+import { type ServeProcess, startServeProcess } from "./helpers/serve_process.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-/** The flags `deno task serve` runs with. */
-const RUN_FLAGS = [
-  "--unstable-no-legacy-abort",
-  "--allow-read",
-  "--allow-write",
-  "--allow-net",
-  "--allow-env",
-  "--allow-run",
-];
-
-interface Served {
-  readonly child: Deno.ChildProcess;
-  readonly url: string;
-  /** stderr lines so far. */
-  readonly stderr: string[];
-  /** Resolves when a stderr line matches. */
-  waitFor(pattern: RegExp): Promise<string>;
-}
-
-async function serve(stackText: string, extra: string[] = []): Promise<Served> {
+async function serve(stackText: string): Promise<ServeProcess> {
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/stack.yml`, stackText);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...RUN_FLAGS,
-      MAIN,
-      "serve",
-      "--port",
-      "0",
-      "--stack",
-      `${dir}/stack.yml`,
-      ...extra,
-    ],
-    stdout: "null",
-    stderr: "piped",
-    stdin: "null",
-  }).spawn();
-  const stderr: string[] = [];
-  let waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  const lineStream: TransformStream<string, string> = new TextLineStream();
-  (async () => {
-    for await (
-      const line of child.stderr.pipeThrough(new TextDecoderStream()).pipeThrough(lineStream)
-    ) {
-      stderr.push(line);
-      waiters = waiters.filter((w) => !(w.pattern.test(line) && (w.resolve(line), true)));
-    }
-  })();
-  const waitFor = (pattern: RegExp) =>
-    new Promise<string>((resolve) => {
-      const seen = stderr.find((l) => pattern.test(l));
-      if (seen !== undefined) resolve(seen);
-      else waiters.push({ pattern, resolve });
-    });
-  const listening = await waitFor(/listening on http:\/\/[\d.]+:\d+\//);
-  const url = listening.match(/(http:\/\/[\d.]+:\d+)/)![1];
-  return { child, url, stderr, waitFor };
+  return await startServeProcess(["--stack", `${dir}/stack.yml`]);
 }
 
 function childPids(pid: number): number[] {
@@ -131,7 +77,7 @@ Deno.test("fnlogs serve runs a stack, streams its logs, and shuts down cleanly o
     }
     const status = await child.status;
     assertEquals(status.code, 0);
-    await served.waitFor(/stopped/);
+    await served.waitForLog(/stopped/);
     for (const pid of replicas) {
       assertEquals(isGone(pid), true, `replica ${pid} outlived the server`);
     }
