@@ -5,6 +5,7 @@
  * @module
  */
 import { encodeLogMessage } from "./encode_log_message.ts";
+import { batchEncoder } from "./_batch_encoder.ts";
 import type { LogBatch } from "./types.ts";
 
 /** The default largest chunk the encoders write, in bytes (approximately). */
@@ -24,6 +25,8 @@ export interface NdjsonEncoderStreamOptions {
    */
   readonly coalesce?: boolean;
 }
+
+const encodeBatch = batchEncoder((record) => encodeLogMessage(record) + "\n");
 
 /**
  * Encodes batches of records as NDJSON bytes, one chunk per batch (split at
@@ -59,16 +62,7 @@ export class NdjsonEncoderStream extends TransformStream<LogBatch, Uint8Array> {
           }
           return;
         }
-        let text = "";
-        for (const record of batch) {
-          text += encodeLogMessage(record) + "\n";
-          // Characters, not bytes: a cheap bound that keeps chunks near `max`.
-          if (text.length >= max) {
-            controller.enqueue(encoder.encode(text));
-            text = "";
-          }
-        }
-        if (text !== "") controller.enqueue(encoder.encode(text));
+        for (const chunk of encodeBatch(batch, max)) controller.enqueue(chunk);
       },
     });
   }

@@ -48,3 +48,21 @@ Deno.test("NdjsonEncoderStream with coalesce off writes one chunk per message", 
   assertEquals(chunks.length, 3);
   assertEquals(chunks.map((c) => JSON.parse(c).text), ["a", "b", "c"]);
 });
+
+Deno.test("NdjsonEncoderStream encodes a batch shared by several followers once", async () => {
+  const batch = [record("shared")];
+  const first = await Array.fromAsync(
+    ReadableStream.from([batch]).pipeThrough(new NdjsonEncoderStream()),
+  );
+  const second = await Array.fromAsync(
+    ReadableStream.from([batch]).pipeThrough(new NdjsonEncoderStream()),
+  );
+  // The same bytes object goes to both streams (it is never written to).
+  assertEquals(first[0] === second[0], true);
+  // A different batch with equal content is encoded on its own.
+  const other = await Array.fromAsync(
+    ReadableStream.from([[record("shared")]]).pipeThrough(new NdjsonEncoderStream()),
+  );
+  assertEquals(other[0] === first[0], false);
+  assertEquals(decoder.decode(other[0]), decoder.decode(first[0]));
+});

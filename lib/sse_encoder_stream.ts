@@ -8,6 +8,7 @@
  */
 import { encodeLogMessage } from "./encode_log_message.ts";
 import { DEFAULT_MAX_CHUNK_BYTES } from "./ndjson_encoder_stream.ts";
+import { batchEncoder } from "./_batch_encoder.ts";
 import type { LogBatch, LogRecord } from "./types.ts";
 
 /** The comment written to an idle event stream to show it is alive. */
@@ -28,6 +29,9 @@ function encodeEvent(record: LogRecord): string {
   return id + "event: gap\ndata: " + json.slice(0, -1) + ',"missed":' + record.missed +
     "}\n\n";
 }
+
+const encodeBatch = batchEncoder(encodeEvent);
+const encoder = new TextEncoder();
 
 /**
  * Encodes batches of records as server-sent events, one chunk per batch, and
@@ -52,7 +56,6 @@ function encodeEvent(record: LogRecord): string {
 export class SseEncoderStream extends TransformStream<LogBatch, Uint8Array> {
   constructor(options: SseEncoderStreamOptions = {}) {
     const max = options.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES;
-    const encoder = new TextEncoder();
     super({
       start(controller) {
         if (options.retryMs !== undefined) {
@@ -60,15 +63,7 @@ export class SseEncoderStream extends TransformStream<LogBatch, Uint8Array> {
         }
       },
       transform(batch, controller) {
-        let text = "";
-        for (const record of batch) {
-          text += encodeEvent(record);
-          if (text.length >= max) {
-            controller.enqueue(encoder.encode(text));
-            text = "";
-          }
-        }
-        if (text !== "") controller.enqueue(encoder.encode(text));
+        for (const chunk of encodeBatch(batch, max)) controller.enqueue(chunk);
       },
       flush(controller) {
         controller.enqueue(encoder.encode("event: end\ndata: {}\n\n"));
