@@ -8,6 +8,7 @@
  * @module
  */
 import { runLogs } from "./cli/logs_command.ts";
+import { parseLogsOptions } from "./cli/logs_options.ts";
 import { MAIN_HELP } from "./cli/main_help.ts";
 import {
   ConnectError,
@@ -52,7 +53,67 @@ function shutdownSignal(): AbortSignal {
   return controller.signal;
 }
 
+/** The permissions `fnlogs` runs with (the same as `deno task serve` and `deno task logs`). */
+const RUN_FLAGS = [
+  "--unstable-no-legacy-abort",
+  "--allow-read",
+  "--allow-write",
+  "--allow-net",
+  "--allow-env",
+  "--allow-run",
+];
+const TLS_CHILD = "FNLOGS_TLS_NO_VERIFY_CHILD";
+
+/**
+ * Deno cannot turn certificate checks off for one HTTP client, only for the
+ * whole process (`--unsafely-ignore-certificate-errors=HOST`). So
+ * `fnlogs logs --tls-no-verify` runs itself again with that flag, for the
+ * gateway's host only, and returns the child's exit code; `undefined` when
+ * that is not needed or not possible (a compiled binary: there the help's
+ * advice applies).
+ */
+async function rerunWithoutCertificateChecks(args: string[]): Promise<number | undefined> {
+  if (args[0] !== "logs" || Deno.env.get(TLS_CHILD) === "1") return undefined;
+  let options;
+  try {
+    options = parseLogsOptions(args.slice(1), (name) => Deno.env.get(name));
+  } catch {
+    return undefined; // The command itself reports bad usage.
+  }
+  if (!options.tlsNoVerify || options.provider !== undefined || options.help) return undefined;
+  const host = new URL(options.gateway).hostname;
+  const runtime = Deno.execPath();
+  if (!/(^|\/)deno(\.exe)?$/.test(runtime) || !Deno.mainModule.startsWith("file:")) {
+    return undefined;
+  }
+  const child = new Deno.Command(runtime, {
+    args: [
+      "run",
+      `--unsafely-ignore-certificate-errors=${host}`,
+      ...RUN_FLAGS,
+      new URL(Deno.mainModule).pathname,
+      ...args,
+    ],
+    env: { [TLS_CHILD]: "1" },
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  const forward = (signal: Deno.Signal) => () => child.kill(signal);
+  const onInt = forward("SIGINT"), onTerm = forward("SIGTERM");
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onTerm);
+  try {
+    return (await child.status).code;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInt);
+    Deno.removeSignalListener("SIGTERM", onTerm);
+  }
+}
+
 async function run(args: string[]): Promise<number> {
+  const rerun = await rerunWithoutCertificateChecks(args);
+  if (rerun !== undefined) return rerun;
   const [command, ...rest] = args;
   const env = (name: string) => Deno.env.get(name);
   switch (command) {

@@ -195,7 +195,7 @@ export async function runLogs(args: string[], io: LogsIO): Promise<LogsOutcome> 
       await err.write(`fnlogs: ${error.cause.message}\n`).catch(() => false);
       if (options.tlsNoVerify && /certificate|tls|ssl/i.test(error.cause.message)) {
         await err.write(
-          "fnlogs: --tls-no-verify needs Deno's --unsafely-ignore-certificate-errors=HOST too\n",
+          "fnlogs: a compiled fnlogs cannot turn certificate checks off; use --cacert FILE\n",
         ).catch(() => false);
       }
     }

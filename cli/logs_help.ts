@@ -64,8 +64,9 @@ NOTES
   one line (write --tail=true). -f is --follow here, not faas-cli's stack file.
   Several names are merged in arrival order, each line prefixed "NAME (INSTANCE) ",
   coloured per instance on a terminal. One name prints exactly what faas-cli prints.
-  --tls-no-verify: Deno cannot turn certificate checks off per request; run fnlogs with
-  Deno's --unsafely-ignore-certificate-errors=HOST as well, or use --cacert.
+  --tls-no-verify: Deno cannot turn certificate checks off per request, so fnlogs runs
+  itself again with Deno's --unsafely-ignore-certificate-errors=HOST for the gateway's host
+  only. A compiled binary cannot do that: use --cacert there.
 
 EXAMPLES
   fnlogs logs hello                         follow hello, history first

@@ -1,0 +1,59 @@
+/**
+ * `fnlogs logs` against a gateway served over TLS with a certificate from a
+ * test CA: refused without trust, accepted with `--cacert`, and accepted with
+ * `--tls-no-verify` (which makes fnlogs run itself again with Deno's
+ * certificate checks off for that host only).
+ */
+import { assert, assertEquals } from "@std/assert";
+import { createHandler } from "../server/handler.ts";
+import { TEST_TLS } from "./helpers/fake_kube_api.ts";
+import { MemoryProvider, record } from "./helpers/memory_provider.ts";
+import { MAIN, RUN_FLAGS } from "./helpers/serve_process.ts";
+
+const decoder = new TextDecoder();
+
+async function logs(args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...RUN_FLAGS, MAIN, "logs", ...args],
+    stdin: "null",
+    env: { NO_COLOR: "1" },
+  }).output();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+Deno.test("fnlogs logs over TLS: refused without trust, accepted with --cacert or --tls-no-verify", async () => {
+  const provider = new MemoryProvider();
+  provider.history.set("fn", [record("over tls", { timestamp: "2024-05-06T07:08:09Z" })]);
+  const server = Deno.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    cert: TEST_TLS.serverCert,
+    key: TEST_TLS.serverKey,
+    onListen() {},
+  }, createHandler({ provider }));
+  const gateway = `https://localhost:${server.addr.port}`;
+  const dir = await Deno.makeTempDir();
+  try {
+    const common = ["fn", "-g", gateway, "--tail=false"];
+    const refused = await logs(common);
+    assertEquals(refused.code, 1);
+    assert(
+      refused.stderr.includes(`error: Cannot connect to OpenFaaS on URL: ${gateway}`),
+      refused.stderr,
+    );
+
+    await Deno.writeTextFile(`${dir}/ca.pem`, TEST_TLS.ca);
+    const trusted = await logs([...common, "--cacert", `${dir}/ca.pem`]);
+    assertEquals([trusted.code, trusted.stdout], [0, "2024-05-06T07:08:09Z over tls\n"]);
+
+    const unverified = await logs([...common, "--tls-no-verify"]);
+    assertEquals([unverified.code, unverified.stdout], [0, "2024-05-06T07:08:09Z over tls\n"]);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
