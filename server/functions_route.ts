@@ -12,15 +12,25 @@ import { textResponse } from "./text_response.ts";
 export async function functionsRoute(
   request: Request,
   provider: LogProvider,
+  namespaces: readonly string[] | undefined,
   log?: (message: string) => void,
 ): Promise<Response> {
   if (request.method !== "GET") {
     return textResponse(405, `method ${request.method} not allowed`, { allow: "GET" });
   }
   const namespace = new URL(request.url).searchParams.get("namespace") || undefined;
+  if (namespaces !== undefined && !namespaces.includes(namespace ?? provider.defaultNamespace)) {
+    return textResponse(
+      403,
+      new NamespaceNotAllowedError(namespace ?? provider.defaultNamespace).message,
+    );
+  }
   try {
     const functions = await provider.listFunctions(namespace, { signal: request.signal });
-    const body = functions.map((f) => ({
+    const allowed = namespaces === undefined
+      ? functions
+      : functions.filter((f) => namespaces.includes(f.namespace));
+    const body = allowed.map((f) => ({
       name: f.name,
       namespace: f.namespace,
       image: f.image ?? "",

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { createAuthorizer, type Credentials } from "./authorizer.ts";
 import { functionsRoute } from "./functions_route.ts";
 import { logsRoute, type LogsRouteOptions } from "./logs_route.ts";
 import { OpenStreams } from "./open_streams.ts";
@@ -11,6 +12,8 @@ import { textResponse } from "./text_response.ts";
 
 /** Settings of the whole handler. */
 export interface HandlerOptions extends Omit<LogsRouteOptions, "streams"> {
+  /** Who gets in to `/system/*` (default: everyone). `/healthz` is always open. */
+  readonly auth?: Credentials;
   /** Tracks open log streams (created when not given). */
   readonly streams?: OpenStreams;
 }
@@ -34,13 +37,15 @@ export interface Handler {
 export function createHandler(options: HandlerOptions): Handler {
   const streams = options.streams ?? new OpenStreams();
   const routeOptions: LogsRouteOptions = { ...options, streams };
+  const authorize = createAuthorizer(options.auth);
   const handler = async (request: Request): Promise<Response> => {
     const { pathname } = new URL(request.url);
     switch (pathname) {
       case "/system/logs":
-        return await logsRoute(request, routeOptions);
+        return await authorize(request) ?? await logsRoute(request, routeOptions);
       case "/system/functions":
-        return await functionsRoute(request, options.provider, options.log);
+        return await authorize(request) ??
+          await functionsRoute(request, options.provider, options.namespaces, options.log);
       case "/healthz":
         return request.method === "GET" || request.method === "HEAD"
           ? textResponse(200, "OK")

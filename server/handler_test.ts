@@ -197,3 +197,45 @@ Deno.test("createHandler() ends follow streams cleanly at maxStreamDurationMs", 
   assertEquals(await stream.cancelled, "stream ended by the server");
   assertEquals(handler.streams.size, 0);
 });
+
+Deno.test("createHandler() with credentials guards /system/* and leaves /healthz open", async () => {
+  const provider = new MemoryProvider();
+  const handler = createHandler({ provider, auth: { tokens: ["t0ken"] } });
+  const denied = await handler(
+    new Request(url("/system/logs?name=fn"), {
+      headers: { authorization: "Bearer" },
+    }),
+  );
+  assertEquals([denied.status, await denied.text()], [401, "credentials required\n"]);
+  assertEquals(denied.headers.get("www-authenticate"), 'Basic realm="Restricted"');
+  assertEquals(provider.opened.length, 0);
+  const list = await handler(new Request(url("/system/functions")));
+  assertEquals(list.status, 401);
+  await list.body?.cancel();
+  const allowed = await handler(
+    new Request(url("/system/logs?name=fn"), {
+      headers: { authorization: "Bearer t0ken" },
+    }),
+  );
+  assertEquals(allowed.status, 200);
+  await allowed.body?.cancel();
+  assertEquals((await handler(new Request(url("/healthz")))).status, 200);
+});
+
+Deno.test("createHandler() serves only the allowed namespaces", async () => {
+  const provider = new MemoryProvider(["fn"]);
+  const handler = createHandler({ provider, namespaces: ["team-a"] });
+  const logs = await handler(new Request(url("/system/logs?name=fn")));
+  assertEquals([logs.status, await logs.text()], [403, 'Namespace "openfaas-fn" is not allowed\n']);
+  const other = await handler(new Request(url("/system/functions?namespace=openfaas-fn")));
+  assertEquals(other.status, 403);
+  await other.body?.cancel();
+  assertEquals(provider.opened.length, 0);
+
+  const open = createHandler({ provider, namespaces: ["openfaas-fn"] });
+  const ok = await open(new Request(url("/system/logs?name=fn")));
+  assertEquals(ok.status, 200);
+  await ok.body?.cancel();
+  const list = await (await open(new Request(url("/system/functions")))).json();
+  assertEquals(list.map((f: { name: string }) => f.name), ["fn"]);
+});

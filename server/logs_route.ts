@@ -37,6 +37,8 @@ export interface LogsRouteOptions {
   /** Ends follow streams cleanly after this long (default: never). */
   readonly maxStreamDurationMs?: number;
   readonly maxTail?: number;
+  /** Only these namespaces are served (default: all); others answer 403. */
+  readonly namespaces?: readonly string[];
   readonly streams?: OpenStreams;
   /** Where failures are reported (never with credentials). */
   readonly log?: (message: string) => void;
@@ -63,6 +65,11 @@ export async function logsRoute(request: Request, options: LogsRouteOptions): Pr
   } catch (error) {
     if (error instanceof InvalidInputError) return textResponse(422, error.message);
     throw error;
+  }
+
+  const namespace = query.namespace ?? options.provider.defaultNamespace;
+  if (options.namespaces !== undefined && !options.namespaces.includes(namespace)) {
+    return textResponse(403, new NamespaceNotAllowedError(namespace).message);
   }
 
   const abort = new AbortController();

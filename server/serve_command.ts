@@ -7,6 +7,7 @@
  */
 import { createProvider } from "../lib/create_provider.ts";
 import { createHandler } from "./handler.ts";
+import { loadCredentials } from "./load_credentials.ts";
 import { SERVE_HELP } from "./serve_help.ts";
 import { parseServeOptions } from "./serve_options.ts";
 
@@ -39,6 +40,7 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
   const options = parseServeOptions(args, io.env);
   if (options.help) return io.stdout(SERVE_HELP);
   const log = (message: string) => io.stderr(`${logTime()} fnlogs serve: ${message}`);
+  const auth = await loadCredentials(options.credentials);
   const provider = await createProvider({ ...options.provider, onNotice: log });
   const handler = createHandler({
     provider,
@@ -46,6 +48,8 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     heartbeatMs: options.heartbeatMs,
     maxStreamDurationMs: options.maxStreamDurationMs,
     maxTail: options.maxTail,
+    auth,
+    namespaces: options.namespaces,
     log,
     accessLog: options.quiet ? undefined : log,
   });
@@ -66,7 +70,10 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
       port: options.port,
       hostname: options.hostname,
       onListen: (address) => {
-        log(`listening on http://${address.hostname}:${address.port}/ (provider ${provider.kind})`);
+        log(
+          `listening on http://${address.hostname}:${address.port}/ (provider ${provider.kind}, ` +
+            `auth ${auth === undefined ? "off" : "on"})`,
+        );
         io.onListen?.(address);
       },
       onError: (error) => {

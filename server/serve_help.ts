@@ -14,6 +14,14 @@ OPTIONS
       --max-stream-duration D  end follow streams cleanly after D (default: never)
       --max-tail N             largest tail a request may ask for (default 1000000)
       --no-coalesce            one chunk per message, like the Go reference (benchmarks only)
+      --basic-auth-user U      basic auth, the OpenFaaS way (env FNLOGS_BASIC_AUTH_USER)
+      --basic-auth-password P  (env FNLOGS_BASIC_AUTH_PASSWORD)
+      --secrets-dir DIR        read basic-auth-user and basic-auth-password files there
+                               (env FNLOGS_SECRETS_DIR, e.g. /var/openfaas/secrets)
+      --token T                accept "Authorization: Bearer T" (repeatable)
+      --token-file FILE        accept the tokens in FILE, one a line (repeatable)
+                               (no credentials configured: everyone gets in)
+      --namespaces A,B         serve only these namespaces; others answer 403
   -q, --quiet                  no per-stream access log on stderr
   -h, --help                   this help
 

@@ -6,6 +6,7 @@
 import { parseArgs } from "@std/cli";
 import type { ProviderOptions } from "../lib/create_provider.ts";
 import { UsageError } from "../lib/errors.ts";
+import type { CredentialSources } from "./load_credentials.ts";
 import { parseGoDuration } from "../lib/parse_go_duration.ts";
 import { parseProviderFlags, PROVIDER_FLAGS } from "../lib/provider_flags.ts";
 
@@ -20,6 +21,10 @@ export interface ServeOptions {
   readonly maxTail: number;
   readonly coalesce: boolean;
   readonly quiet: boolean;
+  /** Where the accepted credentials come from (nothing: auth off). */
+  readonly credentials: CredentialSources;
+  /** Only these namespaces are served (`--namespaces a,b`). */
+  readonly namespaces?: readonly string[];
 }
 
 /** The default cap on `tail`. */
@@ -74,10 +79,17 @@ export function parseServeOptions(
       "hostname",
       ...PROVIDER_FLAGS,
       "heartbeat",
+      "basic-auth-user",
+      "basic-auth-password",
+      "secrets-dir",
+      "token",
+      "token-file",
+      "namespaces",
       "max-stream-duration",
       "max-tail",
     ],
     negatable: ["coalesce"],
+    collect: ["token", "token-file"],
     default: { coalesce: true },
     alias: { h: "help", p: "port", q: "quiet" },
     unknown: (arg: string) => {
@@ -99,5 +111,18 @@ export function parseServeOptions(
     heartbeatMs: duration("heartbeat", flags.heartbeat) ?? 15_000,
     maxStreamDurationMs: duration("max-stream-duration", flags["max-stream-duration"]) || undefined,
     maxTail: integer("max-tail", flags["max-tail"], 1) ?? DEFAULT_MAX_TAIL,
+    credentials: {
+      user: (flags["basic-auth-user"] as string | undefined) ?? env("FNLOGS_BASIC_AUTH_USER"),
+      password: (flags["basic-auth-password"] as string | undefined) ??
+        env("FNLOGS_BASIC_AUTH_PASSWORD"),
+      secretsDir: (flags["secrets-dir"] as string | undefined) ?? env("FNLOGS_SECRETS_DIR"),
+      tokens: (flags.token as string[] | undefined) ?? [],
+      tokenFiles: (flags["token-file"] as string[] | undefined) ?? [],
+    },
+    ...(flags.namespaces === undefined ? {} : {
+      namespaces: (flags.namespaces as string).split(",").map((n) => n.trim()).filter((n) =>
+        n !== ""
+      ),
+    }),
   };
 }

@@ -1,0 +1,91 @@
+/**
+ * Who gets in: OpenFaaS-style basic auth and bearer tokens, compared in
+ * constant time. With no credentials configured everything is let in, also
+ * faas-cli's `Authorization: Bearer` with an empty token.
+ *
+ * @module
+ */
+import { textResponse } from "./text_response.ts";
+
+/** The credentials a server accepts; either or both. */
+export interface Credentials {
+  readonly basic?: { readonly user: string; readonly password: string };
+  readonly tokens?: readonly string[];
+}
+
+/** Answers `undefined` to let a request in, or the 401 response to send. */
+export type Authorizer = (request: Request) => Promise<Response | undefined>;
+
+const encoder = new TextEncoder();
+
+async function digest(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+/** Equal digests, compared without an early exit. */
+function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
+  return difference === 0;
+}
+
+function unauthorized(message: string): Response {
+  return textResponse(401, message, { "www-authenticate": 'Basic realm="Restricted"' });
+}
+
+/**
+ * Creates the authorizer. Secrets are hashed once; a request's credentials
+ * are hashed and compared with every configured secret, whatever matches, so
+ * the time taken says nothing about which part was wrong.
+ *
+ * @example
+ * ```ts
+ * import { createAuthorizer } from "./authorizer.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const authorize = createAuthorizer({ tokens: ["s3cret"] });
+ * const ok = await authorize(new Request("http://x/", { headers: { authorization: "Bearer s3cret" } }));
+ * assertEquals(ok, undefined);
+ * const denied = await authorize(new Request("http://x/", { headers: { authorization: "Bearer" } }));
+ * assertEquals(denied?.status, 401);
+ * ```
+ */
+export function createAuthorizer(credentials: Credentials | undefined): Authorizer {
+  const tokens = credentials?.tokens?.filter((t) => t !== "") ?? [];
+  const basic = credentials?.basic;
+  if (basic === undefined && tokens.length === 0) return () => Promise.resolve(undefined);
+  const secrets = Promise.all([
+    basic === undefined ? undefined : Promise.all([digest(basic.user), digest(basic.password)]),
+    Promise.all(tokens.map(digest)),
+  ]);
+  return async (request) => {
+    const header = request.headers.get("authorization") ?? "";
+    const [basicDigests, tokenDigests] = await secrets;
+    const space = header.indexOf(" ");
+    const scheme = (space === -1 ? header : header.slice(0, space)).toLowerCase();
+    const value = space === -1 ? "" : header.slice(space + 1).trim();
+    if (value === "") return unauthorized("credentials required");
+    if (scheme === "basic" && basicDigests !== undefined) {
+      let decoded: string;
+      try {
+        decoded = new TextDecoder().decode(Uint8Array.from(atob(value), (c) => c.charCodeAt(0)));
+      } catch {
+        return unauthorized("invalid credentials");
+      }
+      const colon = decoded.indexOf(":");
+      const [user, password] = colon === -1
+        ? [decoded, ""]
+        : [decoded.slice(0, colon), decoded.slice(colon + 1)];
+      const userOk = sameDigest(await digest(user), basicDigests[0]);
+      const passwordOk = sameDigest(await digest(password), basicDigests[1]);
+      return userOk && passwordOk ? undefined : unauthorized("invalid credentials");
+    }
+    if (scheme === "bearer" && tokenDigests.length > 0) {
+      const given = await digest(value);
+      let ok = false;
+      for (const token of tokenDigests) ok = sameDigest(given, token) || ok;
+      return ok ? undefined : unauthorized("invalid credentials");
+    }
+    return unauthorized("invalid credentials");
+  };
+}
