@@ -41,6 +41,10 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
   if (options.help) return io.stdout(SERVE_HELP);
   const log = (message: string) => io.stderr(`${logTime()} fnlogs serve: ${message}`);
   const auth = await loadCredentials(options.credentials);
+  const tls = options.tls === undefined ? undefined : {
+    cert: await Deno.readTextFile(options.tls.certFile),
+    key: await Deno.readTextFile(options.tls.keyFile),
+  };
   const provider = await createProvider({ ...options.provider, onNotice: log });
   const handler = createHandler({
     provider,
@@ -69,9 +73,13 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     return Deno.serve({
       port: options.port,
       hostname: options.hostname,
+      ...(tls ?? {}),
       onListen: (address) => {
         log(
-          `listening on http://${address.hostname}:${address.port}/ (provider ${provider.kind}, ` +
+          `listening on ${
+            tls === undefined ? "http" : "https"
+          }://${address.hostname}:${address.port}/ ` +
+            `(provider ${provider.kind}, ` +
             `auth ${auth === undefined ? "off" : "on"})`,
         );
         io.onListen?.(address);

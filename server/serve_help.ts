@@ -21,6 +21,7 @@ OPTIONS
       --token T                accept "Authorization: Bearer T" (repeatable)
       --token-file FILE        accept the tokens in FILE, one a line (repeatable)
                                (no credentials configured: everyone gets in)
+      --cert FILE, --key FILE  serve HTTPS with this PEM certificate chain and key
       --namespaces A,B         serve only these namespaces; others answer 403
   -q, --quiet                  no per-stream access log on stderr
   -h, --help                   this help

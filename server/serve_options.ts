@@ -25,6 +25,8 @@ export interface ServeOptions {
   readonly credentials: CredentialSources;
   /** Only these namespaces are served (`--namespaces a,b`). */
   readonly namespaces?: readonly string[];
+  /** PEM files for HTTPS (`--cert`, `--key`; both or neither). */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** The default cap on `tail`. */
@@ -85,6 +87,8 @@ export function parseServeOptions(
       "token",
       "token-file",
       "namespaces",
+      "cert",
+      "key",
       "max-stream-duration",
       "max-tail",
     ],
@@ -100,6 +104,10 @@ export function parseServeOptions(
   if (unknown.length > 0) throw new UsageError(`Unknown option ${unknown[0]} for "serve"`);
   if (flags._.length > 0) throw new UsageError(`Unexpected argument "${flags._[0]}" for "serve"`);
   const port = integer("port", flags.port ?? env("PORT"), 0) ?? 8080;
+  const certFile = flags.cert as string | undefined, keyFile = flags.key as string | undefined;
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new UsageError("HTTPS needs both --cert FILE and --key FILE");
+  }
   if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
   return {
     help: flags.help,
@@ -119,6 +127,7 @@ export function parseServeOptions(
       tokens: (flags.token as string[] | undefined) ?? [],
       tokenFiles: (flags["token-file"] as string[] | undefined) ?? [],
     },
+    ...(certFile === undefined ? {} : { tls: { certFile, keyFile: keyFile! } }),
     ...(flags.namespaces === undefined ? {} : {
       namespaces: (flags.namespaces as string).split(",").map((n) => n.trim()).filter((n) =>
         n !== ""

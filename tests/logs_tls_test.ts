@@ -8,7 +8,7 @@ import { assert, assertEquals } from "@std/assert";
 import { createHandler } from "../server/handler.ts";
 import { TEST_TLS } from "./helpers/fake_kube_api.ts";
 import { MemoryProvider, record } from "./helpers/memory_provider.ts";
-import { MAIN, RUN_FLAGS } from "./helpers/serve_process.ts";
+import { MAIN, RUN_FLAGS, startServeProcess } from "./helpers/serve_process.ts";
 
 const decoder = new TextDecoder();
 
@@ -54,6 +54,47 @@ Deno.test("fnlogs logs over TLS: refused without trust, accepted with --cacert o
     assertEquals([unverified.code, unverified.stdout], [0, "2024-05-06T07:08:09Z over tls\n"]);
   } finally {
     await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("fnlogs serve --cert --key serves HTTPS that fnlogs logs --cacert trusts", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/server.pem`, TEST_TLS.serverCert);
+    await Deno.writeTextFile(`${dir}/server.key`, TEST_TLS.serverKey);
+    await Deno.writeTextFile(`${dir}/ca.pem`, TEST_TLS.ca);
+    await Deno.writeTextFile(
+      `${dir}/stack.yml`,
+      'version: 1.0\nfunctions:\n  fn:\n    fnlogs:\n      command: "echo secure; sleep 60"\n',
+    );
+    await using server = await startServeProcess([
+      "--stack",
+      `${dir}/stack.yml`,
+      "--cert",
+      `${dir}/server.pem`,
+      "--key",
+      `${dir}/server.key`,
+    ]);
+    const gateway = server.url.replace("127.0.0.1", "localhost");
+    assert(gateway.startsWith("https://localhost:"), gateway);
+    let printed = "";
+    // Bounded wait for the function's first line.
+    for (let i = 0; i < 100 && printed === ""; i++) {
+      const run = await logs([
+        "fn",
+        "-g",
+        gateway,
+        "--tail=false",
+        "--time-format=",
+        "--cacert",
+        `${dir}/ca.pem`,
+      ]);
+      assertEquals(run.code, 0, run.stderr);
+      printed = run.stdout;
+    }
+    assertEquals(printed, "secure\n");
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -63,8 +63,8 @@ export async function startServeProcess(
       if (seen !== undefined) resolve(seen.line);
       else waiters.push({ pattern, from, resolve });
     });
-  const listening = await waitForLog(/listening on http:\/\/[\d.]+:\d+\//);
-  const url = listening.match(/(http:\/\/[\d.]+:\d+)/)![1];
+  const listening = await waitForLog(/listening on https?:\/\/[\d.]+:\d+\//);
+  const url = listening.match(/(https?:\/\/[\d.]+:\d+)/)![1];
   let stopping: Promise<void> | undefined;
   const stop = () =>
     stopping ??= (async () => {
