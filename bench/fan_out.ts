@@ -40,7 +40,12 @@ export async function runLoad(
 export async function measureFanOut(quick: boolean): Promise<Row[]> {
   const clients = quick ? 200 : 1000;
   const seconds = quick ? 4 : 10;
-  await using server = await startServer("fan_out", ["--quiet"]);
+  await using server = await startServer("fan_out", [
+    "--quiet",
+    // Every load-generator connection comes from 127.0.0.1.
+    "--max-streams-per-client",
+    "20000",
+  ]);
   const port = Number(new URL(server.url).port);
   await new Promise((r) => setTimeout(r, 1000)); // let the ticker start
   const r = await runLoad(

@@ -11,7 +11,14 @@ import { runLoad } from "./fan_out.ts";
 
 export async function measureManyFollowers(quick: boolean): Promise<Row[]> {
   const clients = quick ? 2000 : 10000;
-  await using server = await startServer("many_followers", ["--quiet"]);
+  await using server = await startServer("many_followers", [
+    "--quiet",
+    // Every load-generator connection comes from 127.0.0.1.
+    "--max-streams-per-client",
+    "20000",
+    "--max-streams",
+    "20000",
+  ]);
   const port = Number(new URL(server.url).port);
   await new Promise((r) => setTimeout(r, 2500)); // a first line to tail
   const r = await runLoad(

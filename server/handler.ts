@@ -8,10 +8,19 @@ import { createAuthorizer, type Credentials } from "./authorizer.ts";
 import { functionsRoute } from "./functions_route.ts";
 import { logsRoute, type LogsRouteOptions } from "./logs_route.ts";
 import { OpenStreams } from "./open_streams.ts";
+import { StreamLimiter, type StreamLimits } from "./stream_limiter.ts";
 import { textResponse } from "./text_response.ts";
 
 /** Settings of the whole handler. */
-export interface HandlerOptions extends Omit<LogsRouteOptions, "streams"> {
+/** The default longest query string accepted, in bytes (414 above it). */
+export const DEFAULT_MAX_QUERY_BYTES = 4096;
+/** The default largest total of request header names and values, in bytes (431 above it). */
+export const DEFAULT_MAX_HEADER_BYTES = 16_384;
+
+export interface HandlerOptions
+  extends Omit<LogsRouteOptions, "streams" | "limiter">, StreamLimits {
+  readonly maxQueryBytes?: number;
+  readonly maxHeaderBytes?: number;
   /** Who gets in to `/system/*` (default: everyone). `/healthz` is always open. */
   readonly auth?: Credentials;
   /** Tracks open log streams (created when not given). */
@@ -19,8 +28,13 @@ export interface HandlerOptions extends Omit<LogsRouteOptions, "streams"> {
 }
 
 /** A request handler plus the registry of the log streams it has open. */
+/** What `Deno.serve` tells a handler about the connection. */
+export interface RequestInfo {
+  readonly remoteAddr?: { readonly hostname?: string };
+}
+
 export interface Handler {
-  (request: Request): Promise<Response>;
+  (request: Request, info?: RequestInfo): Promise<Response>;
   readonly streams: OpenStreams;
 }
 
@@ -36,13 +50,29 @@ export interface Handler {
  */
 export function createHandler(options: HandlerOptions): Handler {
   const streams = options.streams ?? new OpenStreams();
-  const routeOptions: LogsRouteOptions = { ...options, streams };
+  const limiter = new StreamLimiter(options);
+  const routeOptions: LogsRouteOptions = { ...options, streams, limiter };
   const authorize = createAuthorizer(options.auth);
-  const handler = async (request: Request): Promise<Response> => {
-    const { pathname } = new URL(request.url);
+  const maxQuery = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
+  const maxHeaders = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  const handler = async (request: Request, info?: RequestInfo): Promise<Response> => {
+    const url = new URL(request.url);
+    const { pathname } = url;
+    if (url.search.length > maxQuery) {
+      return textResponse(414, `the query is longer than this server's limit of ${maxQuery} bytes`);
+    }
+    let headerBytes = 0;
+    for (const [name, value] of request.headers) headerBytes += name.length + value.length + 4;
+    if (headerBytes > maxHeaders) {
+      return textResponse(
+        431,
+        `the request headers exceed this server's limit of ${maxHeaders} bytes`,
+      );
+    }
     switch (pathname) {
       case "/system/logs":
-        return await authorize(request) ?? await logsRoute(request, routeOptions);
+        return await authorize(request) ??
+          await logsRoute(request, routeOptions, info?.remoteAddr?.hostname);
       case "/system/functions":
         return await authorize(request) ??
           await functionsRoute(request, options.provider, options.namespaces, options.log);

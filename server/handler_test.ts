@@ -239,3 +239,50 @@ Deno.test("createHandler() serves only the allowed namespaces", async () => {
   const list = await (await open(new Request(url("/system/functions")))).json();
   assertEquals(list.map((f: { name: string }) => f.name), ["fn"]);
 });
+
+Deno.test("createHandler() caps concurrent streams in total (503) and per client (429)", async () => {
+  const provider = new MemoryProvider();
+  const handler = createHandler({ provider, maxStreams: 2, maxStreamsPerClient: 1 });
+  const from = (hostname: string) => ({ remoteAddr: { hostname } });
+  const follow = () => new Request(url("/system/logs?name=fn&follow=true"));
+  const a = await handler(follow(), from("10.0.0.1"));
+  assertEquals(a.status, 200);
+  const again = await handler(follow(), from("10.0.0.1"));
+  assertEquals(again.status, 429);
+  assertEquals(again.headers.get("retry-after"), "1");
+  assertEquals(
+    await again.text(),
+    "too many log streams from 10.0.0.1 (1); close some or try again later\n",
+  );
+  const b = await handler(follow(), from("10.0.0.2"));
+  assertEquals(b.status, 200);
+  const full = await handler(follow(), from("10.0.0.3"));
+  assertEquals([full.status, full.headers.get("retry-after")], [503, "5"]);
+  await full.body?.cancel();
+  // A stream that ends frees its slot; so does a request that fails before streaming.
+  await a.body!.cancel();
+  const missing = await handler(new Request(url("/system/logs?name=nope")), from("10.0.0.3"));
+  assertEquals(missing.status, 404);
+  await missing.body?.cancel();
+  const c = await handler(follow(), from("10.0.0.3"));
+  assertEquals(c.status, 200);
+  await b.body!.cancel();
+  await c.body!.cancel();
+  assertEquals(provider.opened.length, 3);
+});
+
+Deno.test("createHandler() refuses oversized queries (414) and headers (431)", async () => {
+  const { handler } = setup();
+  const long = await handler(new Request(url("/system/logs?name=fn&instance=" + "x".repeat(5000))));
+  assertEquals(
+    [long.status, await long.text()],
+    [414, "the query is longer than this server's limit of 4096 bytes\n"],
+  );
+  const fat = await handler(
+    new Request(url("/system/logs?name=fn"), { headers: { "x-padding": "y".repeat(20_000) } }),
+  );
+  assertEquals(
+    [fat.status, await fat.text()],
+    [431, "the request headers exceed this server's limit of 16384 bytes\n"],
+  );
+});

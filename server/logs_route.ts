@@ -18,6 +18,7 @@ import type { LogProvider, LogQuery, LogSource } from "../lib/types.ts";
 import { parseLogQuery } from "./log_query.ts";
 import type { OpenStreams } from "./open_streams.ts";
 import { responseBody } from "./response_body.ts";
+import type { StreamLimiter } from "./stream_limiter.ts";
 import { textResponse } from "./text_response.ts";
 
 const NDJSON = "application/x-ndjson";
@@ -40,6 +41,8 @@ export interface LogsRouteOptions {
   /** Only these namespaces are served (default: all); others answer 403. */
   readonly namespaces?: readonly string[];
   readonly streams?: OpenStreams;
+  /** Caps on concurrent streams (none when absent). */
+  readonly limiter?: StreamLimiter;
   /** Where failures are reported (never with credentials). */
   readonly log?: (message: string) => void;
   /** Where each finished log stream is reported, one line each (an access log). */
@@ -50,7 +53,11 @@ type Negotiate = (request: Request, ...types: string[]) => string | undefined;
 const negotiate: Negotiate = accepts;
 
 /** Answers one log request. */
-export async function logsRoute(request: Request, options: LogsRouteOptions): Promise<Response> {
+export async function logsRoute(
+  request: Request,
+  options: LogsRouteOptions,
+  client = "unknown",
+): Promise<Response> {
   if (request.method !== "GET") {
     return textResponse(405, `method ${request.method} not allowed`, { allow: "GET" });
   }
@@ -72,6 +79,10 @@ export async function logsRoute(request: Request, options: LogsRouteOptions): Pr
     return textResponse(403, new NamespaceNotAllowedError(namespace).message);
   }
 
+  const slot = options.limiter?.acquire(client);
+  if (slot instanceof Response) return slot;
+  const release = slot ?? (() => {});
+
   const abort = new AbortController();
   const onRequestAbort = () => abort.abort(request.signal.reason);
   request.signal.addEventListener("abort", onRequestAbort, { once: true });
@@ -80,6 +91,7 @@ export async function logsRoute(request: Request, options: LogsRouteOptions): Pr
     source = await options.provider.openLogs(query, { signal: abort.signal });
   } catch (error) {
     request.signal.removeEventListener("abort", onRequestAbort);
+    release();
     return errorResponse(error, query, options.log);
   }
 
@@ -105,6 +117,7 @@ export async function logsRoute(request: Request, options: LogsRouteOptions): Pr
       onError: (error) => log?.(`log stream for "${query.name}" failed: ${describe(error)}`),
       onDone: (how) => {
         request.signal.removeEventListener("abort", onRequestAbort);
+        release();
         accessLog?.(
           `stream ${how}: name=${query.name} follow=${query.follow} ${
             sse ? "sse" : "ndjson"

@@ -54,6 +54,7 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     maxTail: options.maxTail,
     auth,
     namespaces: options.namespaces,
+    ...options.limits,
     log,
     accessLog: options.quiet ? undefined : log,
   });

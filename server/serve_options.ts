@@ -25,6 +25,13 @@ export interface ServeOptions {
   readonly credentials: CredentialSources;
   /** Only these namespaces are served (`--namespaces a,b`). */
   readonly namespaces?: readonly string[];
+  /** Caps on concurrent streams and request sizes (defaults in the handler). */
+  readonly limits: {
+    readonly maxStreams?: number;
+    readonly maxStreamsPerClient?: number;
+    readonly maxQueryBytes?: number;
+    readonly maxHeaderBytes?: number;
+  };
   /** PEM files for HTTPS (`--cert`, `--key`; both or neither). */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
@@ -89,6 +96,10 @@ export function parseServeOptions(
       "namespaces",
       "cert",
       "key",
+      "max-streams",
+      "max-streams-per-client",
+      "max-query-bytes",
+      "max-header-bytes",
       "max-stream-duration",
       "max-tail",
     ],
@@ -126,6 +137,20 @@ export function parseServeOptions(
       secretsDir: (flags["secrets-dir"] as string | undefined) ?? env("FNLOGS_SECRETS_DIR"),
       tokens: (flags.token as string[] | undefined) ?? [],
       tokenFiles: (flags["token-file"] as string[] | undefined) ?? [],
+    },
+    limits: {
+      maxStreams: integer("max-streams", flags["max-streams"] as string | undefined, 1),
+      maxStreamsPerClient: integer(
+        "max-streams-per-client",
+        flags["max-streams-per-client"] as string | undefined,
+        1,
+      ),
+      maxQueryBytes: integer("max-query-bytes", flags["max-query-bytes"] as string | undefined, 64),
+      maxHeaderBytes: integer(
+        "max-header-bytes",
+        flags["max-header-bytes"] as string | undefined,
+        256,
+      ),
     },
     ...(certFile === undefined ? {} : { tls: { certFile, keyFile: keyFile! } }),
     ...(flags.namespaces === undefined ? {} : {
