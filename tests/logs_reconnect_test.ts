@@ -21,7 +21,7 @@ function seeded(seed: number): () => number {
 }
 
 const LINES = 4000;
-const CUTS = 60;
+const CUTS = 200;
 
 const MODES = [
   { label: "event stream, exact cursors", cursors: true, eventStream: true, seed: 7 },
@@ -40,7 +40,7 @@ for (const mode of MODES) {
       random: seeded(mode.seed),
       maxCuts: CUTS,
       minBytes: 1,
-      maxBytes: 24 * 1024,
+      maxBytes: 4 * 1024,
       firstMinBytes: 1024,
     });
     const controller = new AbortController();
