@@ -30,7 +30,14 @@ export interface HandlerOptions
 /** A request handler plus the registry of the log streams it has open. */
 /** What `Deno.serve` tells a handler about the connection. */
 export interface RequestInfo {
-  readonly remoteAddr?: { readonly hostname?: string };
+  readonly remoteAddr?: Deno.Addr;
+}
+
+/** The client's address for per-client limits (`unix` for unix sockets). */
+function clientOf(info: RequestInfo | undefined): string | undefined {
+  const address = info?.remoteAddr;
+  if (address === undefined) return undefined;
+  return "hostname" in address ? address.hostname : address.transport;
 }
 
 export interface Handler {
@@ -72,7 +79,7 @@ export function createHandler(options: HandlerOptions): Handler {
     switch (pathname) {
       case "/system/logs":
         return await authorize(request) ??
-          await logsRoute(request, routeOptions, info?.remoteAddr?.hostname);
+          await logsRoute(request, routeOptions, clientOf(info));
       case "/system/functions":
         return await authorize(request) ??
           await functionsRoute(request, options.provider, options.namespaces, options.log);

@@ -243,7 +243,9 @@ Deno.test("createHandler() serves only the allowed namespaces", async () => {
 Deno.test("createHandler() caps concurrent streams in total (503) and per client (429)", async () => {
   const provider = new MemoryProvider();
   const handler = createHandler({ provider, maxStreams: 2, maxStreamsPerClient: 1 });
-  const from = (hostname: string) => ({ remoteAddr: { hostname } });
+  const from = (hostname: string) => ({
+    remoteAddr: { transport: "tcp" as const, hostname, port: 40000 },
+  });
   const follow = () => new Request(url("/system/logs?name=fn&follow=true"));
   const a = await handler(follow(), from("10.0.0.1"));
   assertEquals(a.status, 200);
