@@ -4,29 +4,13 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { TextLineStream } from "@std/streams";
-import { isGone } from "./helpers/process_state.ts";
+import { childrenOf, isGone } from "./helpers/process_state.ts";
 import { type ServeProcess, startServeProcess } from "./helpers/serve_process.ts";
 
 async function serve(stackText: string): Promise<ServeProcess> {
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/stack.yml`, stackText);
   return await startServeProcess(["--stack", `${dir}/stack.yml`]);
-}
-
-function childPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) {
-        children.push(Number(entry.name));
-      }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
-  return children;
 }
 
 const STACK = `
@@ -64,7 +48,7 @@ Deno.test("fnlogs serve runs a stack, streams its logs, and shuts down cleanly o
       assert(/^echoer-[a-z0-9]{5}$/.test(message.instance), message.instance);
       instances.add(message.instance);
     }
-    const replicas = childPids(child.pid);
+    const replicas = childrenOf(child.pid);
     assertEquals(replicas.length, 2);
     for (const pid of replicas) assertEquals(isGone(pid), false);
 

@@ -5,27 +5,11 @@
  * process is left behind (checked in /proc).
  */
 import { assert, assertEquals } from "@std/assert";
-import { isGone } from "./helpers/process_state.ts";
+import { childrenOf, isGone } from "./helpers/process_state.ts";
 import { startServeProcess } from "./helpers/serve_process.ts";
 
 const FOLLOWERS = 20;
 const FAST = new URL("../bench/functions/fast.ts", import.meta.url).pathname;
-
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) {
-        children.push(Number(entry.name));
-      }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
-  return children;
-}
 
 Deno.test(`SIGTERM under load: ${FOLLOWERS} busy streams end cleanly, exit 0, no orphans`, async () => {
   const dir = await Deno.makeTempDir();
