@@ -43,7 +43,15 @@ export const PROVIDER_FLAGS_HELP = `PROVIDERS
       --max-line-length N      longer lines are cut with a marker (default 65536)
 `;
 
-function integer(flag: string, text: string | undefined, min: number): number | undefined {
+/**
+ * A flag's whole-number value, `undefined` when the flag was not given.
+ * Throws {@linkcode UsageError} for anything else or a value below `min`.
+ */
+export function integerFlag(
+  flag: string,
+  text: string | undefined,
+  min: number,
+): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < min) {
     throw new UsageError(`--${flag} must be an integer of at least ${min}, got "${text}"`);
@@ -110,12 +118,12 @@ export function parseProviderFlags(
   return {
     kind,
     stack: kind === "local" ? get("stack") ?? env("FNLOGS_STACK") ?? "stack.yml" : undefined,
-    historyLines: integer("history-lines", get("history-lines"), 1),
-    historyBytes: integer("history-bytes", get("history-bytes"), 1024),
-    maxLineLength: integer("max-line-length", get("max-line-length"), 16),
+    historyLines: integerFlag("history-lines", get("history-lines"), 1),
+    historyBytes: integerFlag("history-bytes", get("history-bytes"), 1024),
+    maxLineLength: integerFlag("max-line-length", get("max-line-length"), 16),
     kubeconfig: get("kubeconfig"),
     context: get("context"),
-    reorderWindowMs: integer("reorder-window", get("reorder-window"), 0),
+    reorderWindowMs: integerFlag("reorder-window", get("reorder-window"), 0),
     dockerHost: get("docker-host") ?? env("DOCKER_HOST"),
     journalDir: get("journal-dir"),
     journalctl: get("journalctl"),

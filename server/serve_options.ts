@@ -55,14 +55,6 @@ interface ServeFlags {
 type ParseArgs = (args: string[], options: Record<string, unknown>) => ServeFlags;
 const parse: ParseArgs = parseArgs;
 
-function integer(flag: string, text: string | undefined, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min) {
-    throw new UsageError(`--${flag} must be an integer of at least ${min}, got "${text}"`);
-  }
-  return Number(text);
-}
-
 function duration(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   try {
@@ -114,7 +106,7 @@ export function parseServeOptions(
   });
   if (unknown.length > 0) throw new UsageError(`Unknown option ${unknown[0]} for "serve"`);
   if (flags._.length > 0) throw new UsageError(`Unexpected argument "${flags._[0]}" for "serve"`);
-  const port = integer("port", flags.port ?? env("PORT"), 0) ?? 8080;
+  const port = integerFlag("port", flags.port ?? env("PORT"), 0) ?? 8080;
   const certFile = flags.cert as string | undefined, keyFile = flags.key as string | undefined;
   if ((certFile === undefined) !== (keyFile === undefined)) {
     throw new UsageError("HTTPS needs both --cert FILE and --key FILE");
@@ -129,7 +121,7 @@ export function parseServeOptions(
     provider: parseProviderFlags((flag) => flags[flag] as string | undefined, env, "local")!,
     heartbeatMs: duration("heartbeat", flags.heartbeat) ?? 15_000,
     maxStreamDurationMs: duration("max-stream-duration", flags["max-stream-duration"]) || undefined,
-    maxTail: integer("max-tail", flags["max-tail"], 1) ?? DEFAULT_MAX_TAIL,
+    maxTail: integerFlag("max-tail", flags["max-tail"], 1) ?? DEFAULT_MAX_TAIL,
     credentials: {
       user: (flags["basic-auth-user"] as string | undefined) ?? env("FNLOGS_BASIC_AUTH_USER"),
       password: (flags["basic-auth-password"] as string | undefined) ??
@@ -139,14 +131,18 @@ export function parseServeOptions(
       tokenFiles: (flags["token-file"] as string[] | undefined) ?? [],
     },
     limits: {
-      maxStreams: integer("max-streams", flags["max-streams"] as string | undefined, 1),
-      maxStreamsPerClient: integer(
+      maxStreams: integerFlag("max-streams", flags["max-streams"] as string | undefined, 1),
+      maxStreamsPerClient: integerFlag(
         "max-streams-per-client",
         flags["max-streams-per-client"] as string | undefined,
         1,
       ),
-      maxQueryBytes: integer("max-query-bytes", flags["max-query-bytes"] as string | undefined, 64),
-      maxHeaderBytes: integer(
+      maxQueryBytes: integerFlag(
+        "max-query-bytes",
+        flags["max-query-bytes"] as string | undefined,
+        64,
+      ),
+      maxHeaderBytes: integerFlag(
         "max-header-bytes",
         flags["max-header-bytes"] as string | undefined,
         256,
