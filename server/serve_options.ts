@@ -8,7 +8,7 @@ import type { ProviderOptions } from "../lib/create_provider.ts";
 import { UsageError } from "../lib/errors.ts";
 import type { CredentialSources } from "./load_credentials.ts";
 import { parseGoDuration } from "../lib/parse_go_duration.ts";
-import { parseProviderFlags, PROVIDER_FLAGS } from "../lib/provider_flags.ts";
+import { integerFlag, parseProviderFlags, PROVIDER_FLAGS } from "../lib/provider_flags.ts";
 
 /** What `fnlogs serve` runs with. */
 export interface ServeOptions {
