@@ -6,6 +6,7 @@
  * @module
  */
 import { createProvider } from "../lib/create_provider.ts";
+import { guardedServe, type GuardedServer } from "./guarded_serve.ts";
 import { createHandler } from "./handler.ts";
 import { loadCredentials } from "./load_credentials.ts";
 import { SERVE_HELP } from "./serve_help.ts";
@@ -58,7 +59,7 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     log,
     accessLog: options.quiet ? undefined : log,
   });
-  let server: Deno.HttpServer<Deno.NetAddr>;
+  let server: GuardedServer;
   try {
     server = serve();
   } catch (error) {
@@ -70,11 +71,13 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     }
     throw error;
   }
-  function serve() {
-    return Deno.serve({
+  function serve(): GuardedServer {
+    return guardedServe(handler, {
       port: options.port,
       hostname: options.hostname,
       ...(tls ?? {}),
+      headerTimeoutMs: options.headerTimeoutMs,
+      maxPendingPerPeer: options.maxPendingPerClient,
       onListen: (address) => {
         log(
           `listening on ${
@@ -89,7 +92,18 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
         log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
         return new Response("internal error\n", { status: 500 });
       },
-    }, handler);
+      onDrop: options.quiet ? undefined : (peer, why) =>
+        log(
+          `closed a connection from ${peer}: ${
+            why === "header-timeout" ? "no request within --header-timeout" : "too many pending"
+          }`,
+        ),
+      onAcceptError: (error) =>
+        log(`accepting failed: ${error instanceof Error ? error.message : String(error)}`),
+    });
+  }
+  if (!server.guarded) {
+    log("warning: this Deno runtime cannot enforce --header-timeout; serving without it");
   }
 
   await new Promise<void>((resolve) => {

@@ -17,6 +17,10 @@ OPTIONS
       --max-streams-per-client N  from one address (default 100); 429
       --max-query-bytes N      longest query string (default 4096); 414
       --max-header-bytes N     largest request headers (default 16384); 431
+      --header-timeout D       close a connection that has no request in flight for D: a
+                               request's headers must arrive within it (default 10s; 0 = never)
+      --max-pending-per-client N  connections from one address still sending their first
+                               request (default 64; 0 = no cap); more are closed at once
       --no-coalesce            one chunk per message, like the Go reference (benchmarks only)
       --basic-auth-user U      basic auth, the OpenFaaS way (env FNLOGS_BASIC_AUTH_USER)
       --basic-auth-password P  (env FNLOGS_BASIC_AUTH_PASSWORD)

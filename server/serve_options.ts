@@ -32,9 +32,18 @@ export interface ServeOptions {
     readonly maxQueryBytes?: number;
     readonly maxHeaderBytes?: number;
   };
+  /** Close a connection with no request in flight after this long (`--header-timeout`; 0: never). */
+  readonly headerTimeoutMs: number;
+  /** Connections from one address still waiting for their first request (`--max-pending-per-client`). */
+  readonly maxPendingPerClient: number;
   /** PEM files for HTTPS (`--cert`, `--key`; both or neither). */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
+
+/** The default header-read deadline, as Go servers commonly set `ReadHeaderTimeout`. */
+export const DEFAULT_HEADER_TIMEOUT_MS = 10_000;
+/** The default cap on connections from one address that have not sent a request yet. */
+export const DEFAULT_MAX_PENDING_PER_CLIENT = 64;
 
 /** The default cap on `tail`. */
 export const DEFAULT_MAX_TAIL = 1_000_000;
@@ -94,6 +103,8 @@ export function parseServeOptions(
       "max-header-bytes",
       "max-stream-duration",
       "max-tail",
+      "header-timeout",
+      "max-pending-per-client",
     ],
     negatable: ["coalesce"],
     collect: ["token", "token-file"],
@@ -122,6 +133,13 @@ export function parseServeOptions(
     heartbeatMs: duration("heartbeat", flags.heartbeat) ?? 15_000,
     maxStreamDurationMs: duration("max-stream-duration", flags["max-stream-duration"]) || undefined,
     maxTail: integerFlag("max-tail", flags["max-tail"], 1) ?? DEFAULT_MAX_TAIL,
+    headerTimeoutMs: duration("header-timeout", flags["header-timeout"] as string | undefined) ??
+      DEFAULT_HEADER_TIMEOUT_MS,
+    maxPendingPerClient: integerFlag(
+      "max-pending-per-client",
+      flags["max-pending-per-client"] as string | undefined,
+      0,
+    ) ?? DEFAULT_MAX_PENDING_PER_CLIENT,
     credentials: {
       user: (flags["basic-auth-user"] as string | undefined) ?? env("FNLOGS_BASIC_AUTH_USER"),
       password: (flags["basic-auth-password"] as string | undefined) ??

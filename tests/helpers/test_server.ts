@@ -1,14 +1,27 @@
-/** A `Deno.serve` on a free loopback port that always shuts down. */
+import {
+  guardedServe,
+  type GuardedServeOptions,
+  type GuardedServer,
+} from "../../server/guarded_serve.ts";
+
+/** The server `fnlogs serve` runs (`guardedServe`) on a free loopback port that always shuts down. */
 export interface TestServer extends AsyncDisposable {
   readonly port: number;
   readonly url: string;
-  readonly server: Deno.HttpServer<Deno.NetAddr>;
+  readonly server: GuardedServer;
 }
 
 export function startTestServer(
   handler: (request: Request) => Response | Promise<Response>,
+  options: Partial<GuardedServeOptions> = {},
 ): Promise<TestServer> {
-  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, handler);
+  const server = guardedServe(handler, {
+    hostname: "127.0.0.1",
+    port: 0,
+    headerTimeoutMs: 10_000,
+    maxPendingPerPeer: 64,
+    ...options,
+  });
   const { port } = server.addr;
   return Promise.resolve({
     port,

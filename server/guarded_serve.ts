@@ -1,0 +1,296 @@
+/**
+ * `Deno.serve` with a header-read deadline per connection (what Go calls
+ * `ReadHeaderTimeout`), which `Deno.serve` itself does not offer.
+ *
+ * The connections are accepted here and each is handed, untouched, to Deno's
+ * own HTTP server (the runtime's `serveHttpOnConnection`, the function behind
+ * `Deno.serve`), so no byte is copied through JavaScript and the streaming
+ * path is exactly `Deno.serve`'s. A connection that has no request in flight
+ * (before its first request, or idle between kept-alive requests) for
+ * `headerTimeoutMs` is closed, which ends a client that sends its headers a
+ * line at a time. Connections from one peer that are still waiting for their
+ * first request are capped too, so one host cannot hold thousands of
+ * half-open requests within the deadline. A TLS handshake that stalls cannot
+ * be cut (Deno keeps such a connection until the client leaves): it holds its
+ * peer's pending slot meanwhile, so the cap is what bounds those.
+ *
+ * `serveHttpOnConnection` is internal to the Deno runtime (2.x). When a
+ * runtime lacks it, `guardedServe` falls back to plain `Deno.serve` and says
+ * so in `guarded: false`.
+ *
+ * @module
+ */
+
+/** Options for {@linkcode guardedServe}. */
+export interface GuardedServeOptions {
+  readonly hostname: string;
+  readonly port: number;
+  /** PEM certificate and key: serve HTTPS (HTTP/2 and HTTP/1.1). */
+  readonly cert?: string;
+  readonly key?: string;
+  /** Close a connection with no request in flight after this long (<= 0: never). */
+  readonly headerTimeoutMs: number;
+  /** Connections per peer address still waiting for their first request (<= 0: no cap). */
+  readonly maxPendingPerPeer: number;
+  readonly onListen?: (address: Deno.NetAddr) => void;
+  readonly onError?: (error: unknown) => Response | Promise<Response>;
+  /** Called for a connection closed by the deadline or the per-peer cap. */
+  readonly onDrop?: (peer: string, why: "header-timeout" | "too-many-pending") => void;
+  /** Called when accepting fails (for example out of file descriptors); accepting goes on. */
+  readonly onAcceptError?: (error: unknown) => void;
+}
+
+/** Counts kept by a {@linkcode GuardedServer}. */
+export interface GuardStats {
+  /** Connections accepted. */
+  readonly accepted: number;
+  /** Connections closed because no request arrived in time. */
+  readonly timedOut: number;
+  /** Connections closed at once because their peer had too many pending. */
+  readonly refused: number;
+  /** Connections open now. */
+  readonly open: number;
+}
+
+/** A running server. */
+export interface GuardedServer {
+  readonly addr: Deno.NetAddr;
+  /** Whether the header deadline and the per-peer cap are in force. */
+  readonly guarded: boolean;
+  readonly stats: GuardStats;
+  /** Resolves once the listener and every connection are closed. */
+  readonly finished: Promise<void>;
+  /**
+   * Stops accepting and closes each connection once its in-flight requests
+   * are answered (end open streams yourself to make that quick).
+   */
+  shutdown(): Promise<void>;
+}
+
+type Handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
+  | Response
+  | Promise<Response>;
+
+type ServeOnConnection = (
+  conn: Deno.Conn,
+  signal: AbortSignal,
+  handler: Handler,
+  onError: (error: unknown) => Response | Promise<Response>,
+  onListen: () => void,
+) => { finished: Promise<void>; shutdown(): Promise<void> };
+
+function runtimeServeOnConnection(): ServeOnConnection | undefined {
+  const deno = Deno as unknown as Record<symbol, unknown> & { internal?: symbol };
+  if (typeof deno.internal !== "symbol") return undefined;
+  const internal = deno[deno.internal] as Record<string, unknown> | undefined;
+  const fn = internal?.serveHttpOnConnection;
+  return typeof fn === "function" ? fn as ServeOnConnection : undefined;
+}
+
+/** A signal that never aborts: connections are closed with their `shutdown()`. */
+const never = new AbortController().signal;
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // Already closed.
+  }
+}
+
+const defaultOnError = (): Response => new Response("internal error\n", { status: 500 });
+
+/**
+ * Serves `handler` on `hostname:port` with the guards described in the
+ * module doc. Throws like `Deno.listen` (for example `Deno.errors.AddrInUse`).
+ *
+ * @example Serve, then shut down
+ * ```ts
+ * import { guardedServe } from "./guarded_serve.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const server = guardedServe(() => new Response("ok"), {
+ *   hostname: "127.0.0.1",
+ *   port: 0,
+ *   headerTimeoutMs: 10_000,
+ *   maxPendingPerPeer: 64,
+ * });
+ * const response = await fetch(`http://127.0.0.1:${server.addr.port}/`);
+ * assertEquals(await response.text(), "ok");
+ * await server.shutdown();
+ * ```
+ */
+export function guardedServe(handler: Handler, options: GuardedServeOptions): GuardedServer {
+  const onError = options.onError ?? defaultOnError;
+  const serveOn = runtimeServeOnConnection();
+  if (serveOn === undefined) return plainServe(handler, options, onError);
+
+  const listener = options.cert !== undefined && options.key !== undefined
+    ? Deno.listenTls({
+      hostname: options.hostname,
+      port: options.port,
+      cert: options.cert,
+      key: options.key,
+      alpnProtocols: ["h2", "http/1.1"],
+    })
+    : Deno.listen({ hostname: options.hostname, port: options.port });
+  const addr = listener.addr as Deno.NetAddr;
+  const stats = { accepted: 0, timedOut: 0, refused: 0, open: 0 };
+  const pendingByPeer = new Map<string, number>();
+  const closers = new Set<() => void>();
+  const finishing = new Set<Promise<void>>();
+  let stopping = false;
+
+  const release = (peer: string) => {
+    const left = (pendingByPeer.get(peer) ?? 1) - 1;
+    if (left <= 0) pendingByPeer.delete(peer);
+    else pendingByPeer.set(peer, left);
+  };
+
+  const serveConnection = (conn: Deno.Conn) => {
+    const peer = (conn.remoteAddr as Deno.NetAddr).hostname;
+    const pending = pendingByPeer.get(peer) ?? 0;
+    if (options.maxPendingPerPeer > 0 && pending >= options.maxPendingPerPeer) {
+      stats.refused++;
+      closeQuietly(conn);
+      options.onDrop?.(peer, "too-many-pending");
+      return;
+    }
+    pendingByPeer.set(peer, pending + 1);
+    let waiting = true;
+    let inFlight = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let closing = false;
+    let connection: { shutdown(): Promise<void> } | undefined;
+    // Graceful: answered requests finish; one that is still being read is dropped.
+    // (Aborting the signal given to the runtime can throw from inside its listener
+    // when the connection is already gone; shutdown() rejects instead.)
+    const close = () => {
+      if (closing) return;
+      closing = true;
+      connection?.shutdown().catch(() => {});
+    };
+    const arm = () => {
+      if (options.headerTimeoutMs <= 0) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        stats.timedOut++;
+        options.onDrop?.(peer, "header-timeout");
+        close();
+      }, options.headerTimeoutMs);
+    };
+    const guarded: Handler = (request, info) => {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      if (waiting) {
+        waiting = false;
+        release(peer);
+      }
+      inFlight++;
+      info.completed.finally(() => {
+        if (--inFlight === 0 && !stopping && !closing) arm();
+      });
+      return handler(request, info);
+    };
+    stats.accepted++;
+    stats.open++;
+    closers.add(close);
+    arm();
+    const serve = (): Promise<void> => {
+      const served = serveOn(conn, never, guarded, onError, () => {});
+      connection = served;
+      if (closing) served.shutdown().catch(() => {});
+      finishing.add(served.finished);
+      return served.finished.finally(() => finishing.delete(served.finished));
+    };
+    // A TLS handshake is finished here, before the runtime's server gets the
+    // connection. Deno keeps a connection whose handshake stalls open until the
+    // client leaves, whatever is closed on this side (measured with 2.9.6), so
+    // such a connection cannot be cut: it keeps its peer's pending slot until
+    // the handshake ends, and is closed then instead of served. Shutdown does
+    // not wait for it.
+    const finished = "handshake" in conn
+      ? (conn as Deno.TlsConn).handshake().then(
+        () => closing ? closeQuietly(conn) : serve(),
+        () => closeQuietly(conn),
+      )
+      : serve();
+    finished.catch(() => {}).then(() => {
+      clearTimeout(timer);
+      if (waiting) release(peer);
+      closers.delete(close);
+      stats.open--;
+    });
+  };
+
+  const accepting = (async () => {
+    while (!stopping) {
+      let conn: Deno.Conn;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        if (stopping || error instanceof Deno.errors.BadResource) break;
+        options.onAcceptError?.(error);
+        // Out of descriptors and the like: give open connections a moment to end.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      serveConnection(conn);
+    }
+  })();
+
+  let finishedResolve!: () => void;
+  const finished = new Promise<void>((resolve) => finishedResolve = resolve);
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = () => {
+    shuttingDown ??= (async () => {
+      stopping = true;
+      try {
+        listener.close();
+      } catch {
+        // Already closed.
+      }
+      await accepting;
+      for (const close of closers) close();
+      while (finishing.size > 0) await Promise.allSettled([...finishing]);
+      finishedResolve();
+    })();
+    return shuttingDown;
+  };
+
+  options.onListen?.(addr);
+  return {
+    addr,
+    guarded: true,
+    get stats(): GuardStats {
+      return { ...stats };
+    },
+    finished,
+    shutdown,
+  };
+}
+
+function plainServe(
+  handler: Handler,
+  options: GuardedServeOptions,
+  onError: (error: unknown) => Response | Promise<Response>,
+): GuardedServer {
+  const server = Deno.serve({
+    hostname: options.hostname,
+    port: options.port,
+    ...(options.cert !== undefined && options.key !== undefined
+      ? { cert: options.cert, key: options.key }
+      : {}),
+    onListen: (address) => options.onListen?.(address),
+    onError,
+  }, handler);
+  return {
+    addr: server.addr,
+    guarded: false,
+    stats: { accepted: 0, timedOut: 0, refused: 0, open: 0 },
+    finished: server.finished,
+    shutdown: () => server.shutdown(),
+  };
+}
