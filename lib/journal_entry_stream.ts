@@ -42,14 +42,19 @@ type JsonValue = string | number | null | JsonValue[] | { [key: string]: JsonVal
 const TAIL_KEEP = 4096;
 const utf8 = new TextDecoder();
 
-/** MESSAGE-style value: a string, bytes as numbers, or several values (first one wins). */
-function fieldText(value: JsonValue | undefined): string {
+/**
+ * MESSAGE-style value: a string, bytes as numbers, or several values (first
+ * one wins). Only that one level of nesting is read: a deeper array (which
+ * journalctl never writes) gives `""` rather than a recursion as deep as the
+ * line is long.
+ */
+function fieldText(value: JsonValue | undefined, nested = false): string {
   if (typeof value === "string") return value;
   if (!Array.isArray(value) || value.length === 0) return "";
   if (value.every((b) => typeof b === "number")) {
     return utf8.decode(Uint8Array.from(value as number[]));
   }
-  return fieldText(value[0]);
+  return nested ? "" : fieldText(value[0], true);
 }
 
 /**
@@ -66,7 +71,8 @@ function fieldText(value: JsonValue | undefined): string {
  *   `__REALTIME_TIMESTAMP` (microseconds, written as UTC RFC3339Nano), and
  *   `cursor` from `__CURSOR`. Unknown values are `""`.
  * - Lines that are not JSON objects (journalctl's `-- No entries --`, say)
- *   are skipped.
+ *   are skipped and counted in {@linkcode JournalEntryStream.skipped}; blank
+ *   lines are ignored.
  *
  * @example Two entries, split anywhere
  * ```ts
@@ -118,6 +124,7 @@ export class JournalEntryStream extends TransformStream<Uint8Array, LogBatch> {
   #tail = "";
   #lastSecond = NaN;
   #lastPrefix = "";
+  #skipped = 0;
 
   constructor(options: JournalEntryStreamOptions = {}) {
     super({
@@ -137,6 +144,11 @@ export class JournalEntryStream extends TransformStream<Uint8Array, LogBatch> {
     this.#namespace = options.namespace ?? "";
     this.#max = options.maxEntryLength ?? DEFAULT_MAX_ENTRY_LENGTH;
     if (!(this.#max > 0)) throw new RangeError(`Cannot use maxEntryLength ${this.#max}`);
+  }
+
+  /** How many lines were skipped so far because they are not JSON objects. */
+  get skipped(): number {
+    return this.#skipped;
   }
 
   #lines(text: string): LogRecord[] {
@@ -178,14 +190,21 @@ export class JournalEntryStream extends TransformStream<Uint8Array, LogBatch> {
   }
 
   #decode(line: string, records: LogRecord[]): void {
-    if (line.charCodeAt(0) !== 0x7b /* { */) return;
+    if (line.charCodeAt(0) !== 0x7b /* { */) {
+      if (line.trim() !== "") this.#skipped++;
+      return;
+    }
     let entry: JsonValue;
     try {
       entry = JSON.parse(line);
     } catch {
+      this.#skipped++;
       return;
     }
-    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return;
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      this.#skipped++;
+      return;
+    }
     const record = this.#record(
       fieldText(entry.SYSLOG_IDENTIFIER),
       fieldText(entry._PID),

@@ -30,6 +30,12 @@ export interface WatchPodsOptions {
   readonly onRelist: (pods: readonly KubePod[]) => void;
   /** Reports reconnects worth a line on stderr. */
   readonly onNotice?: (message: string) => void;
+  /**
+   * Each line that is not a watch event (not JSON, or a pod event without a
+   * pod name), with a reason and its first 80 characters; the line is
+   * skipped and the watch goes on. Default: a notice through `onNotice`.
+   */
+  readonly onSkip?: (reason: string, sample: string) => void;
   /** Delays between reconnects after errors (default 250 ms to 10 s). */
   readonly backoff?: { next(): number; reset(): void };
   /** Runs a callback after a delay and returns its cancel (default `setTimeout`). */
@@ -43,6 +49,29 @@ interface WatchEvent {
     readonly message?: string;
     readonly metadata?: { readonly resourceVersion?: string };
   };
+}
+
+/** A watch line as an event, or `undefined` when it is not one that can be used. */
+function parseEvent(line: string): WatchEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(value) || typeof value.type !== "string") return undefined;
+  const object = value.object;
+  if (object !== undefined && !isObject(object)) return undefined;
+  const metadata = object?.metadata;
+  if (metadata !== undefined && !isObject(metadata)) return undefined;
+  const version = metadata?.resourceVersion;
+  if (version !== undefined && typeof version !== "string") return undefined;
+  const type = value.type;
+  const podEvent = type === "ADDED" || type === "MODIFIED" || type === "DELETED";
+  if (podEvent && typeof metadata?.name !== "string") return undefined;
+  return value as WatchEvent;
 }
 
 function sleep(
@@ -74,13 +103,17 @@ function defaultSetTimer(callback: () => void, delayMs: number): () => void {
  * resource version seen (bookmarks included); one cut or refused with 5xx is
  * resumed after a backoff delay; an expired resource version (`410`, as the
  * HTTP status or as an `ERROR` event) leads to a new list passed to
- * `onRelist`, then a watch from its version. 401, 403 and other 4xx reject
+ * `onRelist`, then a watch from its version. A line that is not a usable
+ * event is skipped and reported to `onSkip`. 401, 403 and other 4xx reject
  * the returned promise with an `UpstreamError`; an abort resolves it.
  */
 export async function watchPods(options: WatchPodsOptions): Promise<void> {
   const { api, signal, labelSelector } = options;
   const backoff = options.backoff ?? new Backoff();
   const setTimer = options.setTimer ?? defaultSetTimer;
+  const onSkip = options.onSkip ??
+    ((reason: string, sample: string) =>
+      options.onNotice?.(`pod watch: skipped a line (${reason}): ${sample}`));
   const path = `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/pods`;
   let resourceVersion = options.resourceVersion;
 
@@ -135,7 +168,11 @@ export async function watchPods(options: WatchPodsOptions): Promise<void> {
           if (done) break;
           for (const line of value) {
             if (line === "") continue;
-            const event = JSON.parse(line) as WatchEvent;
+            const event = parseEvent(line);
+            if (event === undefined) {
+              onSkip("not a watch event", line.slice(0, 80));
+              continue;
+            }
             if (event.type === "ERROR") {
               outcome = event.object?.code === 410 ? "expired" : "failed";
               if (outcome === "failed") {

@@ -1,8 +1,29 @@
 /**
- * A real TCP proxy on loopback that cuts connections at random points of
- * the server-to-client bytes (inside headers, chunk sizes, JSON, events),
- * a bounded number of times, then passes everything through.
+ * A real TCP proxy on loopback that breaks connections at random points of
+ * the server-to-client bytes (inside headers, chunk sizes, JSON, events), a
+ * bounded number of times, then passes everything through. Each broken
+ * connection gets one fault, drawn at random:
+ *
+ * - `cut`: the proxy closes its side cleanly (FIN after the bytes let
+ *   through), as a server or load balancer that gives up does.
+ * - `reset`: the proxy aborts the connection with a TCP RST, as a crashed
+ *   peer or a firewall does; the client's reads fail with `ECONNRESET`.
+ * - `stall`: the proxy stops forwarding and keeps the connection open, as a
+ *   dead network path does; only an idle timeout on the client gets it out.
+ *
+ * A segment may also end in a `delay` (a short pause, then a new segment),
+ * which a client must ride out without reconnecting.
+ *
+ * Why `node:net`: a `Deno.Conn` cannot send a RST (it has no `SO_LINGER`,
+ * and its `close()` shuts the write side down first, so closing with unread
+ * data still sends a FIN). `node:net`'s `resetAndDestroy()` sets
+ * `SO_LINGER` to 0 and closes, which makes the kernel send a RST (checked
+ * with `strace`: `setsockopt(SO_LINGER, {l_onoff=1, l_linger=0})`).
  */
+import net from "node:net";
+
+/** How a connection is broken. */
+export type FaultKind = "cut" | "reset" | "stall";
 
 /** Options for {@linkcode startCuttingProxy}. */
 export interface CuttingProxyOptions {
@@ -10,124 +31,202 @@ export interface CuttingProxyOptions {
   readonly target: { readonly hostname: string; readonly port: number };
   /** A seeded source of numbers in [0, 1). */
   readonly random: () => number;
-  /** Cut at most this many connections. */
-  readonly maxCuts: number;
-  /** A connection is cut after between `minBytes` and `maxBytes` bytes downstream. */
+  /** Break at most this many connections. */
+  readonly maxFaults: number;
+  /** Relative weights of the fault kinds (default `{ cut: 1 }`: cuts only). */
+  readonly weights?: Partial<Readonly<Record<FaultKind, number>>>;
+  /** The chance that a segment ends in a pause rather than a fault (default 0). */
+  readonly delayChance?: number;
+  /** The longest pause, in ms (default 10). */
+  readonly maxDelayMs?: number;
+  /** A segment ends after between `minBytes` and `maxBytes` bytes downstream. */
   readonly minBytes?: number;
   readonly maxBytes?: number;
-  /** The first connection is let through for at least this many bytes. */
+  /** The first connection is let through for at least this many bytes (and never reset). */
   readonly firstMinBytes?: number;
 }
 
 /** A running proxy. */
 export interface CuttingProxy extends AsyncDisposable {
   readonly url: string;
-  /** Connections cut so far. */
-  readonly cuts: number;
+  /** Connections broken so far. */
+  readonly faults: number;
+  /** Faults by kind, and pauses (`delay`) ridden out. */
+  readonly tally: Readonly<Record<FaultKind | "delay", number>>;
+  /** Faults by kind that hit inside a line (the last byte let through was not `\n`). */
+  readonly midLine: Readonly<Record<FaultKind, number>>;
   /** Connections accepted so far. */
   readonly connections: number;
   close(): Promise<void>;
 }
 
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
-  }
-}
+const KINDS: readonly FaultKind[] = ["cut", "reset", "stall"];
 
 /** Starts the proxy on `127.0.0.1`, port chosen by the system. */
-export function startCuttingProxy(options: CuttingProxyOptions): CuttingProxy {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+export async function startCuttingProxy(options: CuttingProxyOptions): Promise<CuttingProxy> {
+  const random = options.random;
   const minBytes = options.minBytes ?? 1;
   const maxBytes = options.maxBytes ?? 64 * 1024;
-  let cuts = 0;
+  const weights = KINDS.map((kind) => options.weights?.[kind] ?? (kind === "cut" ? 1 : 0));
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+  const delayChance = options.delayChance ?? 0;
+  const maxDelayMs = options.maxDelayMs ?? 10;
+  const tally = { cut: 0, reset: 0, stall: 0, delay: 0 };
+  const midLine = { cut: 0, reset: 0, stall: 0 };
+  let faults = 0;
   let connections = 0;
-  const open = new Set<Deno.Conn>();
-  const tasks = new Set<Promise<void>>();
+  const sockets = new Set<net.Socket>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
 
-  const relay = async (client: Deno.Conn) => {
+  const pickKind = (): FaultKind | "delay" => {
+    if (random() < delayChance) return "delay";
+    let r = random() * totalWeight;
+    for (let i = 0; i < KINDS.length; i++) {
+      r -= weights[i];
+      if (r < 0) return KINDS[i];
+    }
+    return "cut";
+  };
+
+  const relay = (client: net.Socket) => {
     const index = connections++;
-    let upstream: Deno.Conn;
-    try {
-      upstream = await Deno.connect(options.target);
-    } catch {
-      closeQuietly(client);
-      return;
-    }
-    open.add(upstream);
-    const cutting = cuts < options.maxCuts;
+    const upstream = net.connect({ host: options.target.hostname, port: options.target.port });
+    sockets.add(client);
+    sockets.add(upstream);
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+
+    const faulting = faults < options.maxFaults;
+    let state: "flowing" | "paused" | "broken" = "flowing";
     let budget = Infinity;
-    if (cutting) {
-      const low = index === 0 ? Math.max(minBytes, options.firstMinBytes ?? 0) : minBytes;
-      budget = low + Math.floor(options.random() * Math.max(1, maxBytes - low));
-    }
-    const up = (async () => {
-      const buffer = new Uint8Array(16 * 1024);
-      try {
-        for (;;) {
-          const n = await client.read(buffer);
-          if (n === null) break;
-          let off = 0;
-          while (off < n) off += await upstream.write(buffer.subarray(off, n));
-        }
-      } catch {
-        // Either side went away.
+    let kind: FaultKind | "delay" = "cut";
+    let lastByte = -1;
+    const pending: Uint8Array[] = [];
+    const plan = (first: boolean) => {
+      if (!faulting) return;
+      const low = first && index === 0 ? Math.max(minBytes, options.firstMinBytes ?? 0) : minBytes;
+      budget = low + Math.floor(random() * Math.max(1, maxBytes - low));
+      kind = pickKind();
+      // A reset can take the response head with it, and a client that never
+      // got one answer gives up: the first connection is never reset.
+      if (index === 0 && kind === "reset") kind = "cut";
+    };
+    plan(true);
+
+    const destroyBoth = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    const onError = () => destroyBoth();
+    client.on("error", onError);
+    upstream.on("error", onError);
+    client.on("close", () => {
+      sockets.delete(client);
+      upstream.destroy();
+    });
+    upstream.on("close", () => {
+      sockets.delete(upstream);
+      // A cut lets the client read what was sent before the FIN; otherwise go too.
+      if (state !== "broken") client.destroy();
+    });
+    // The request (and anything else the client sends) goes up unchanged.
+    client.on("data", (bytes) => upstream.write(bytes));
+    // The server ended its answer: pass the end on once what came before is out.
+    upstream.on("end", () => {
+      if (state === "flowing" && pending.length === 0) client.end();
+    });
+
+    const fault = () => {
+      if (kind === "delay") {
+        tally.delay++;
+        state = "paused";
+        upstream.pause();
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (state !== "paused") return;
+          state = "flowing";
+          plan(false);
+          upstream.resume();
+          pump();
+        }, 1 + Math.floor(random() * maxDelayMs));
+        timers.add(timer);
+        return;
       }
-      closeQuietly(upstream);
-    })();
-    const down = (async () => {
-      const buffer = new Uint8Array(16 * 1024);
-      try {
-        for (;;) {
-          const n = await upstream.read(buffer);
-          if (n === null) break;
-          const take = Math.min(n, budget);
-          let off = 0;
-          while (off < take) off += await client.write(buffer.subarray(off, take));
-          budget -= take;
-          if (budget <= 0) {
-            cuts++;
-            break;
-          }
-        }
-      } catch {
-        // Either side went away.
+      faults++;
+      tally[kind]++;
+      if (lastByte !== 10) midLine[kind]++;
+      state = "broken";
+      pending.length = 0;
+      if (kind === "cut") {
+        client.end();
+        upstream.destroy();
+      } else if (kind === "reset") {
+        client.resetAndDestroy();
+        upstream.destroy();
+      } else {
+        // A stall: nothing more goes down; both connections stay open until
+        // the client gives up (its close destroys the upstream).
+        upstream.pause();
       }
-      closeQuietly(client);
-      closeQuietly(upstream);
-    })();
-    await Promise.allSettled([up, down]);
-    open.delete(client);
-    open.delete(upstream);
+    };
+
+    const pump = () => {
+      while (state === "flowing" && pending.length > 0) {
+        const chunk = pending[0];
+        const take = Math.min(chunk.length, budget);
+        if (take === chunk.length) pending.shift();
+        else pending[0] = chunk.subarray(take);
+        budget -= take;
+        let drained = true;
+        if (take > 0) {
+          lastByte = chunk[take - 1];
+          drained = client.write(chunk.subarray(0, take));
+        }
+        if (budget <= 0) {
+          fault();
+          continue;
+        }
+        if (!drained) {
+          // Backpressure: read no more from the server until the client caught up.
+          upstream.pause();
+          client.once("drain", () => {
+            if (state !== "flowing") return;
+            upstream.resume();
+            pump();
+          });
+          return;
+        }
+      }
+      if (state === "flowing" && upstream.readableEnded && pending.length === 0) client.end();
+    };
+    upstream.on("data", (bytes: Uint8Array) => {
+      if (state === "broken") return;
+      pending.push(bytes);
+      pump();
+    });
   };
 
-  const accepting = (async () => {
-    for await (const client of listener) {
-      open.add(client);
-      const task = relay(client).catch(() => {});
-      tasks.add(task);
-      task.finally(() => tasks.delete(task));
-    }
-  })().catch(() => {});
+  const server = net.createServer(relay);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
 
-  const close = async () => {
-    try {
-      listener.close();
-    } catch {
-      // Already closed.
-    }
-    for (const conn of open) closeQuietly(conn);
-    await accepting;
-    await Promise.allSettled([...tasks]);
-  };
-  const { port } = listener.addr as Deno.NetAddr;
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    closing ??= new Promise<void>((resolve) => {
+      for (const timer of timers) clearTimeout(timer);
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
   return {
     url: `http://127.0.0.1:${port}`,
-    get cuts() {
-      return cuts;
+    get faults() {
+      return faults;
     },
+    tally,
+    midLine,
     get connections() {
       return connections;
     },
