@@ -45,6 +45,8 @@ export async function measureFanOut(quick: boolean): Promise<Row[]> {
     // Every load-generator connection comes from 127.0.0.1.
     "--max-streams-per-client",
     "20000",
+    "--max-pending-per-client",
+    "1000",
   ]);
   const port = Number(new URL(server.url).port);
   await new Promise((r) => setTimeout(r, 1000)); // let the ticker start

@@ -16,6 +16,8 @@ export async function measureManyFollowers(quick: boolean): Promise<Row[]> {
     // Every load-generator connection comes from 127.0.0.1.
     "--max-streams-per-client",
     "20000",
+    "--max-pending-per-client",
+    "1000",
     "--max-streams",
     "20000",
   ]);

@@ -68,11 +68,15 @@ export async function measureThroughput(quick: boolean): Promise<Row[]> {
   ];
   await using coalesced = await startServer("throughput", history, env);
   await using baseline = await startServer("throughput", [...history, "--no-coalesce"], env);
+  // The same server on Deno.serve (guarded): what fnlogs' own HTTP/1.1 engine gains.
+  await using denoEngine = await startServer("throughput", [...history, "--engine", "deno"], env);
   await until(() => historyReady(coalesced), 120_000);
   await until(() => historyReady(baseline), 120_000);
+  await until(() => historyReady(denoEngine), 120_000);
 
   const curl = await curlRate(coalesced, lines, runs);
   const curlBase = await curlRate(baseline, lines, runs);
+  const curlDeno = await curlRate(denoEngine, lines, runs);
   const json = await clientRate(coalesced, lines, runs, "json");
   const plain = await clientRate(coalesced, lines, runs, "plain");
   const plainBase = await clientRate(baseline, lines, runs, "plain");
@@ -84,6 +88,7 @@ export async function measureThroughput(quick: boolean): Promise<Row[]> {
       target: ">= 1,000,000",
       ok: curl.rate >= 1e6,
     },
+    { measure: "1a with --engine deno (Deno.serve) (msgs/s)", value: fmt(curlDeno.rate) },
     { measure: "2 baseline: one chunk per message (msgs/s)", value: fmt(curlBase.rate) },
     {
       measure: "2 coalesced / baseline",

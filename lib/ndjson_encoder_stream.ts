@@ -4,12 +4,10 @@
  *
  * @module
  */
-import { encodeLogMessage } from "./encode_log_message.ts";
-import { batchEncoder } from "./_batch_encoder.ts";
+import { DEFAULT_MAX_CHUNK_BYTES, logBatchEncoder } from "./log_batch_encoder.ts";
 import type { LogBatch } from "./types.ts";
 
-/** The default largest chunk the encoders write, in bytes (approximately). */
-export const DEFAULT_MAX_CHUNK_BYTES = 65_536;
+export { DEFAULT_MAX_CHUNK_BYTES };
 
 /** Options for {@linkcode NdjsonEncoderStream}. */
 export interface NdjsonEncoderStreamOptions {
@@ -25,8 +23,6 @@ export interface NdjsonEncoderStreamOptions {
    */
   readonly coalesce?: boolean;
 }
-
-const encodeBatch = batchEncoder((record) => encodeLogMessage(record) + "\n");
 
 /**
  * Encodes batches of records as NDJSON bytes, one chunk per batch (split at
@@ -51,18 +47,10 @@ const encodeBatch = batchEncoder((record) => encodeLogMessage(record) + "\n");
  */
 export class NdjsonEncoderStream extends TransformStream<LogBatch, Uint8Array> {
   constructor(options: NdjsonEncoderStreamOptions = {}) {
-    const max = options.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES;
-    const coalesce = options.coalesce ?? true;
-    const encoder = new TextEncoder();
+    const encoder = logBatchEncoder("ndjson", options);
     super({
       transform(batch, controller) {
-        if (!coalesce) {
-          for (const record of batch) {
-            controller.enqueue(encoder.encode(encodeLogMessage(record) + "\n"));
-          }
-          return;
-        }
-        for (const chunk of encodeBatch(batch, max)) controller.enqueue(chunk);
+        for (const chunk of encoder.encode(batch)) controller.enqueue(chunk);
       },
     });
   }

@@ -6,13 +6,10 @@
  *
  * @module
  */
-import { encodeLogMessage } from "./encode_log_message.ts";
-import { DEFAULT_MAX_CHUNK_BYTES } from "./ndjson_encoder_stream.ts";
-import { batchEncoder } from "./_batch_encoder.ts";
-import type { LogBatch, LogRecord } from "./types.ts";
+import { logBatchEncoder, SSE_HEARTBEAT } from "./log_batch_encoder.ts";
+import type { LogBatch } from "./types.ts";
 
-/** The comment written to an idle event stream to show it is alive. */
-export const SSE_HEARTBEAT = ": ping\n\n";
+export { SSE_HEARTBEAT };
 
 /** Options for {@linkcode SseEncoderStream}. */
 export interface SseEncoderStreamOptions {
@@ -21,17 +18,6 @@ export interface SseEncoderStreamOptions {
   /** Sent first, once: a `retry:` hint for browsers, in milliseconds. */
   readonly retryMs?: number;
 }
-
-function encodeEvent(record: LogRecord): string {
-  const id = record.cursor === undefined ? "" : "id: " + record.cursor + "\n";
-  if (record.missed === undefined) return id + "data: " + encodeLogMessage(record) + "\n\n";
-  const json = encodeLogMessage(record);
-  return id + "event: gap\ndata: " + json.slice(0, -1) + ',"missed":' + record.missed +
-    "}\n\n";
-}
-
-const encodeBatch = batchEncoder(encodeEvent);
-const encoder = new TextEncoder();
 
 /**
  * Encodes batches of records as server-sent events, one chunk per batch, and
@@ -55,18 +41,16 @@ const encoder = new TextEncoder();
  */
 export class SseEncoderStream extends TransformStream<LogBatch, Uint8Array> {
   constructor(options: SseEncoderStreamOptions = {}) {
-    const max = options.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES;
+    const encoder = logBatchEncoder("sse", options);
     super({
       start(controller) {
-        if (options.retryMs !== undefined) {
-          controller.enqueue(encoder.encode(`retry: ${Math.round(options.retryMs)}\n\n`));
-        }
+        if (encoder.first !== undefined) controller.enqueue(encoder.first);
       },
       transform(batch, controller) {
-        for (const chunk of encodeBatch(batch, max)) controller.enqueue(chunk);
+        for (const chunk of encoder.encode(batch)) controller.enqueue(chunk);
       },
       flush(controller) {
-        controller.enqueue(encoder.encode("event: end\ndata: {}\n\n"));
+        controller.enqueue(encoder.last!);
       },
     });
   }

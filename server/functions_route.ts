@@ -6,7 +6,7 @@
  */
 import { NamespaceNotAllowedError, UpstreamError } from "../lib/errors.ts";
 import type { LogProvider } from "../lib/types.ts";
-import { textResponse } from "./text_response.ts";
+import { jsonResponse, textResponse } from "./text_response.ts";
 
 /** Answers one function-list request. */
 export async function functionsRoute(
@@ -40,7 +40,7 @@ export async function functionsRoute(
       labels: f.labels ?? {},
       instances: f.instances ?? [],
     }));
-    return Response.json(body);
+    return jsonResponse(body);
   } catch (error) {
     if (error instanceof NamespaceNotAllowedError) return textResponse(403, error.message);
     const message = error instanceof Error ? error.message : String(error);

@@ -15,8 +15,8 @@
  * peer's pending slot meanwhile, so the cap is what bounds those.
  *
  * `serveHttpOnConnection` is internal to the Deno runtime (2.x). When a
- * runtime lacks it, `guardedServe` falls back to plain `Deno.serve` and says
- * so in `guarded: false`.
+ * runtime lacks it, or both guards are off, `guardedServe` is plain
+ * `Deno.serve` and says so in `guarded: false`.
  *
  * @module
  */
@@ -123,7 +123,8 @@ const defaultOnError = (): Response => new Response("internal error\n", { status
 export function guardedServe(handler: Handler, options: GuardedServeOptions): GuardedServer {
   const onError = options.onError ?? defaultOnError;
   const serveOn = runtimeServeOnConnection();
-  if (serveOn === undefined) return plainServe(handler, options, onError);
+  const wanted = options.headerTimeoutMs > 0 || options.maxPendingPerPeer > 0;
+  if (serveOn === undefined || !wanted) return plainServe(handler, options, onError);
 
   const listener = options.cert !== undefined && options.key !== undefined
     ? Deno.listenTls({

@@ -12,8 +12,7 @@ import {
   NamespaceNotAllowedError,
   UpstreamError,
 } from "../lib/errors.ts";
-import { NdjsonEncoderStream } from "../lib/ndjson_encoder_stream.ts";
-import { SSE_HEARTBEAT, SseEncoderStream } from "../lib/sse_encoder_stream.ts";
+import { logBatchEncoder, SSE_HEARTBEAT } from "../lib/log_batch_encoder.ts";
 import type { LogProvider, LogQuery, LogSource } from "../lib/types.ts";
 import { parseLogQuery } from "./log_query.ts";
 import type { OpenStreams } from "./open_streams.ts";
@@ -99,14 +98,13 @@ export async function logsRoute(
   const opened = performance.now();
   const accessLog = options.accessLog;
   const body = responseBody(
-    source.stream.pipeThrough(
-      sse
-        ? new SseEncoderStream({ maxChunkBytes: options.maxChunkBytes, retryMs: 1000 })
-        : new NdjsonEncoderStream({
-          maxChunkBytes: options.maxChunkBytes,
-          coalesce: options.coalesce,
-        }),
-    ),
+    source.stream,
+    sse
+      ? logBatchEncoder("sse", { maxChunkBytes: options.maxChunkBytes, retryMs: 1000 })
+      : logBatchEncoder("ndjson", {
+        maxChunkBytes: options.maxChunkBytes,
+        coalesce: options.coalesce,
+      }),
     {
       registry: options.streams,
       signal: request.signal,

@@ -7,9 +7,11 @@
  */
 import { createProvider } from "../lib/create_provider.ts";
 import { guardedServe, type GuardedServer } from "./guarded_serve.ts";
+import { serveHttp1 } from "./http1_server.ts";
 import { createHandler } from "./handler.ts";
 import { loadCredentials } from "./load_credentials.ts";
 import { SERVE_HELP } from "./serve_help.ts";
+import { textResponse } from "./text_response.ts";
 import { parseServeOptions } from "./serve_options.ts";
 
 /** What `runServe` needs from its surroundings. */
@@ -72,12 +74,15 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     throw error;
   }
   function serve(): GuardedServer {
-    return guardedServe(handler, {
+    const start = options.engine === "deno" ? guardedServe : serveHttp1;
+    return start(handler, {
       port: options.port,
       hostname: options.hostname,
       ...(tls ?? {}),
       headerTimeoutMs: options.headerTimeoutMs,
       maxPendingPerPeer: options.maxPendingPerClient,
+      maxHeadBytes: (options.limits.maxHeaderBytes ?? 16384) +
+        (options.limits.maxQueryBytes ?? 4096) + 4096,
       onListen: (address) => {
         log(
           `listening on ${
@@ -90,7 +95,7 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
       },
       onError: (error) => {
         log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-        return new Response("internal error\n", { status: 500 });
+        return textResponse(500, "internal error");
       },
       onDrop: options.quiet ? undefined : (peer, why) =>
         log(
@@ -102,7 +107,7 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
         log(`accepting failed: ${error instanceof Error ? error.message : String(error)}`),
     });
   }
-  if (!server.guarded) {
+  if (!server.guarded && (options.headerTimeoutMs > 0 || options.maxPendingPerClient > 0)) {
     log("warning: this Deno runtime cannot enforce --header-timeout; serving without it");
   }
 

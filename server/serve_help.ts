@@ -20,7 +20,9 @@ OPTIONS
       --header-timeout D       close a connection that has no request in flight for D: a
                                request's headers must arrive within it (default 10s; 0 = never)
       --max-pending-per-client N  connections from one address still sending their first
-                               request (default 64; 0 = no cap); more are closed at once
+                               request (default 256; 0 = no cap); more are closed at once
+      --engine fnlogs|deno     the HTTP server: fnlogs' own HTTP/1.1 (default; ~10 KB per open
+                               stream) or Deno.serve (HTTP/2 over TLS too; ~60 KB per stream)
       --no-coalesce            one chunk per message, like the Go reference (benchmarks only)
       --basic-auth-user U      basic auth, the OpenFaaS way (env FNLOGS_BASIC_AUTH_USER)
       --basic-auth-password P  (env FNLOGS_BASIC_AUTH_PASSWORD)

@@ -36,6 +36,8 @@ export interface ServeOptions {
   readonly headerTimeoutMs: number;
   /** Connections from one address still waiting for their first request (`--max-pending-per-client`). */
   readonly maxPendingPerClient: number;
+  /** The HTTP server: fnlogs' own HTTP/1.1 one, or `Deno.serve` (`--engine`). */
+  readonly engine: "fnlogs" | "deno";
   /** PEM files for HTTPS (`--cert`, `--key`; both or neither). */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
@@ -43,7 +45,7 @@ export interface ServeOptions {
 /** The default header-read deadline, as Go servers commonly set `ReadHeaderTimeout`. */
 export const DEFAULT_HEADER_TIMEOUT_MS = 10_000;
 /** The default cap on connections from one address that have not sent a request yet. */
-export const DEFAULT_MAX_PENDING_PER_CLIENT = 64;
+export const DEFAULT_MAX_PENDING_PER_CLIENT = 256;
 
 /** The default cap on `tail`. */
 export const DEFAULT_MAX_TAIL = 1_000_000;
@@ -105,6 +107,7 @@ export function parseServeOptions(
       "max-tail",
       "header-timeout",
       "max-pending-per-client",
+      "engine",
     ],
     negatable: ["coalesce"],
     collect: ["token", "token-file"],
@@ -122,6 +125,10 @@ export function parseServeOptions(
   if ((certFile === undefined) !== (keyFile === undefined)) {
     throw new UsageError("HTTPS needs both --cert FILE and --key FILE");
   }
+  const engine = (flags.engine as string | undefined) ?? "fnlogs";
+  if (engine !== "fnlogs" && engine !== "deno") {
+    throw new UsageError(`--engine must be fnlogs or deno, got "${engine}"`);
+  }
   if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
   return {
     help: flags.help,
@@ -133,6 +140,7 @@ export function parseServeOptions(
     heartbeatMs: duration("heartbeat", flags.heartbeat) ?? 15_000,
     maxStreamDurationMs: duration("max-stream-duration", flags["max-stream-duration"]) || undefined,
     maxTail: integerFlag("max-tail", flags["max-tail"], 1) ?? DEFAULT_MAX_TAIL,
+    engine,
     headerTimeoutMs: duration("header-timeout", flags["header-timeout"] as string | undefined) ??
       DEFAULT_HEADER_TIMEOUT_MS,
     maxPendingPerClient: integerFlag(

@@ -3,8 +3,9 @@ import {
   type GuardedServeOptions,
   type GuardedServer,
 } from "../../server/guarded_serve.ts";
+import { serveHttp1 } from "../../server/http1_server.ts";
 
-/** The server `fnlogs serve` runs (`guardedServe`) on a free loopback port that always shuts down. */
+/** A server as `fnlogs serve` runs it (its own HTTP/1.1 engine unless `engine: "deno"`) on a free loopback port that always shuts down. */
 export interface TestServer extends AsyncDisposable {
   readonly port: number;
   readonly url: string;
@@ -13,9 +14,10 @@ export interface TestServer extends AsyncDisposable {
 
 export function startTestServer(
   handler: (request: Request) => Response | Promise<Response>,
-  options: Partial<GuardedServeOptions> = {},
+  options: Partial<GuardedServeOptions> & { engine?: "fnlogs" | "deno" } = {},
 ): Promise<TestServer> {
-  const server = guardedServe(handler, {
+  const start = options.engine === "deno" ? guardedServe : serveHttp1;
+  const server = start(handler, {
     hostname: "127.0.0.1",
     port: 0,
     headerTimeoutMs: 10_000,

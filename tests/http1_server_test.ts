@@ -1,0 +1,104 @@
+/**
+ * fnlogs' own HTTP/1.1 server on real sockets: keep-alive and pipelining,
+ * HTTP/1.0, HEAD, requests with bodies (answered, then the connection
+ * closed, never parsed on), and ambiguous heads refused.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { serveHttp1 } from "../server/http1_server.ts";
+import { textResponse } from "../server/text_response.ts";
+import { dechunk, RawClient } from "./helpers/test_server.ts";
+
+function handler(request: Request): Response {
+  const url = new URL(request.url);
+  if (url.pathname === "/fail") throw new Error("handler bug");
+  if (url.pathname === "/stream") {
+    return new Response(ReadableStream.from(["a\n", "b\n"]).pipeThrough(new TextEncoderStream()));
+  }
+  return textResponse(200, `${request.method} ${url.pathname} host=${url.host}`);
+}
+
+async function withServer(run: (port: number) => Promise<void>) {
+  const server = serveHttp1(handler, {
+    hostname: "127.0.0.1",
+    port: 0,
+    headerTimeoutMs: 10_000,
+    maxPendingPerPeer: 64,
+  });
+  try {
+    await run(server.addr.port);
+  } finally {
+    await server.shutdown();
+  }
+}
+
+const bodyOf = (response: string) => response.slice(response.indexOf("\r\n\r\n") + 4);
+
+Deno.test("serveHttp1() answers pipelined requests in order on one connection", () =>
+  withServer(async (port) => {
+    using client = await RawClient.connect(port);
+    await client.send(
+      "GET /one HTTP/1.1\r\nHost: a\r\n\r\nGET /stream HTTP/1.1\r\nHost: a\r\n\r\nGET /two HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n",
+    );
+    const all = await client.readToEnd();
+    const responses = all.split(/(?=HTTP\/1\.1 )/);
+    assertEquals(responses.length, 3);
+    assertEquals(bodyOf(responses[0]), "GET /one host=a\n");
+    assert(responses[1].includes("transfer-encoding: chunked\r\n"));
+    assertEquals(dechunk(bodyOf(responses[1])), { payload: "a\nb\n", chunks: 2, terminated: true });
+    assert(responses[2].includes("connection: close\r\n"));
+    assertEquals(bodyOf(responses[2]), "GET /two host=b\n");
+  }));
+
+Deno.test("serveHttp1() speaks HTTP/1.0: a streamed body unchunked, ended by the close", () =>
+  withServer(async (port) => {
+    using client = await RawClient.connect(port);
+    await client.send("GET /stream HTTP/1.0\r\n\r\n");
+    const all = await client.readToEnd();
+    assert(all.startsWith("HTTP/1.1 200 OK\r\n"), all);
+    assert(!all.includes("transfer-encoding"), all);
+    assert(all.includes("connection: close\r\n"), all);
+    assertEquals(bodyOf(all), "a\nb\n");
+  }));
+
+Deno.test("serveHttp1() answers HEAD with headers only", () =>
+  withServer(async (port) => {
+    using client = await RawClient.connect(port);
+    await client.send(
+      "HEAD /x HTTP/1.1\r\nHost: a\r\n\r\nGET /y HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    );
+    const all = await client.readToEnd();
+    const [head, get] = all.split(/(?=HTTP\/1\.1 )/);
+    assert(head.includes("content-length: 15\r\n"), head);
+    assertEquals(bodyOf(head), "");
+    assertEquals(bodyOf(get), "GET /y host=a\n");
+  }));
+
+Deno.test("serveHttp1() answers a request with a body, then closes instead of reading on", () =>
+  withServer(async (port) => {
+    using client = await RawClient.connect(port);
+    // The "body" is a smuggled request: it must never be answered.
+    await client.send(
+      "GET /x HTTP/1.1\r\nHost: a\r\nContent-Length: 31\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n",
+    );
+    const all = await client.readToEnd();
+    assertEquals(all.split(/(?=HTTP\/1\.1 )/).length, 1);
+    assert(all.includes("connection: close\r\n"), all);
+    assertEquals(bodyOf(all), "GET /x host=a\n");
+  }));
+
+Deno.test("serveHttp1() refuses two Host fields and bad targets with 400, a handler's bug with 500", () =>
+  withServer(async (port) => {
+    for (
+      const [request, status] of [
+        ["GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400],
+        ["GET nowhere HTTP/1.1\r\nHost: a\r\n\r\n", 400],
+        ["GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400],
+        ["GET /fail HTTP/1.1\r\nHost: a\r\n\r\n", 500],
+      ] as const
+    ) {
+      using client = await RawClient.connect(port);
+      await client.send(request);
+      await client.readUntil((r) => r.includes("\r\n"));
+      assertEquals(client.received.split("\r\n")[0].split(" ")[1], String(status), request);
+    }
+  }));
