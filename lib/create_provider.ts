@@ -29,6 +29,11 @@ export interface ProviderOptions {
   /** local: history kept per function, in lines and bytes. */
   readonly historyLines?: number;
   readonly historyBytes?: number;
+  /** local: keep each function's history on disk there too (default: memory only). */
+  readonly dataDir?: string;
+  /** local: bytes of files kept per function in `dataDir`, and per segment file. */
+  readonly dataMaxBytes?: number;
+  readonly dataSegmentBytes?: number;
   /** Longer lines are cut with a marker. */
   readonly maxLineLength?: number;
   /** kubernetes: kubeconfig path(s) and context (default: KUBECONFIG, ~/.kube/config, in-cluster). */
@@ -71,6 +76,10 @@ export async function createProvider(options: ProviderOptions): Promise<LogProvi
         maxLines: options.historyLines,
         maxBytes: options.historyBytes,
         maxLineLength: options.maxLineLength,
+        dataDir: options.dataDir,
+        dataMaxBytes: options.dataMaxBytes,
+        dataSegmentBytes: options.dataSegmentBytes,
+        onNotice: options.onNotice,
         onEvent: options.onNotice === undefined
           ? undefined
           : (event) => options.onNotice?.(event.message),

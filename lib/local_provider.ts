@@ -1,11 +1,13 @@
 /**
  * The embedded default provider: runs the functions of a stack file as local
- * child processes and serves their logs from an in-memory history.
+ * child processes and serves their logs from an in-memory history, kept on
+ * disk too when given a data directory.
  *
  * @module
  */
 
 import { FunctionNotFoundError, InvalidInputError } from "./errors.ts";
+import { HistoryStore } from "./history_store.ts";
 import { LogHistory } from "./log_history.ts";
 import { type BackoffOptions, type ReplicaEvent, ReplicaSupervisor } from "./replica_supervisor.ts";
 import type { StackFile, StackFunction } from "./stack_file.ts";
@@ -39,11 +41,23 @@ export interface LocalProviderOptions {
   readonly onEvent?: (event: ReplicaEvent) => void;
   /** Run the functions' commands (default `true`); with `false`, lines come only from `publish`. */
   readonly spawn?: boolean;
+  /**
+   * Keep each function's history on disk in `DIR/NAMESPACE/NAME/` too, read
+   * back on start (default: memory only). See {@linkcode HistoryStore}.
+   */
+  readonly dataDir?: string;
+  /** Bytes of files kept per function in `dataDir` (default 256 MiB). */
+  readonly dataMaxBytes?: number;
+  /** Bytes per segment file (default a quarter of `dataMaxBytes`, at most 64 MiB). */
+  readonly dataSegmentBytes?: number;
+  /** Receives notices about the data directory (lines skipped on start, failed writes). */
+  readonly onNotice?: (message: string) => void;
 }
 
 interface Entry {
   readonly fn: StackFunction;
   readonly history: LogHistory;
+  readonly store?: HistoryStore;
   readonly replicas: ReplicaSupervisor[];
 }
 
@@ -85,13 +99,43 @@ function environment(fn: StackFunction, instance: string): Record<string, string
   return env;
 }
 
+/** Opens one store per function when `options.dataDir` is set; all or none. */
+async function openStores(
+  stack: StackFile,
+  options: LocalProviderOptions,
+): Promise<Map<StackFunction, HistoryStore>> {
+  const stores = new Map<StackFunction, HistoryStore>();
+  if (!options.dataDir) return stores;
+  const root = options.dataDir.replace(/[\\/]+$/, "") || "/";
+  try {
+    for (const fn of stack.functions) {
+      stores.set(
+        fn,
+        await HistoryStore.open(`${root}/${fn.namespace}/${fn.name}`, {
+          maxBytes: options.dataMaxBytes,
+          segmentBytes: options.dataSegmentBytes,
+          loadLines: options.maxLines,
+          loadBytes: options.maxBytes,
+          onNotice: options.onNotice,
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.all([...stores.values()].map((s) => s.close()));
+    throw error;
+  }
+  return stores;
+}
+
 /**
  * A {@linkcode LogProvider} that runs each function of a stack file as
  * `replicas` child processes named `NAME-xxxxx`, reads their stdout and
  * stderr as lines stamped at receipt (nanosecond text, strictly increasing
  * per function), restarts those that exit, and serves the lines from a
  * bounded history per function. Cursors (`HISTORYID-SEQ`) resume exactly
- * while the record after them is still held.
+ * while the record after them is still held. With `dataDir`, histories are
+ * written to disk as they grow and read back on start, so cursors and
+ * `since` resume across a restart.
  *
  * @example Serve lines injected with publish (no processes)
  * ```ts
@@ -144,14 +188,21 @@ export class LocalProvider implements LogProvider {
         }
       }
     }
+    const stores = await openStores(stack, options);
     for (const fn of stack.functions) {
+      const store = stores.get(fn);
       const history = new LogHistory(fn.name, fn.namespace, {
         maxLines: options.maxLines,
         maxBytes: options.maxBytes,
         maxBatch: options.maxBatch,
         clock: options.clock,
+        id: store?.id,
+        seed: store?.seed,
+        onAppend: store === undefined
+          ? undefined
+          : (records, first) => store.append(first, records),
       });
-      const entry: Entry = { fn, history, replicas: [] };
+      const entry: Entry = { fn, history, store, replicas: [] };
       provider.#entries.set(fn.name, entry);
       if (!spawn || fn.command === undefined) continue;
       const argv = [...fn.command];
@@ -262,13 +313,15 @@ export class LocalProvider implements LogProvider {
   /**
    * Stops every replica (SIGTERM to its process group, SIGKILL after the
    * grace period), waits for them to be gone, then ends every open stream
-   * once it has delivered what was written. Safe to call twice.
+   * once it has delivered what was written, and finishes writing the data
+   * directory. Safe to call twice.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       const replicas = [...this.#entries.values()].flatMap((e) => e.replicas);
       await Promise.all(replicas.map((r) => r.stop()));
       for (const { history } of this.#entries.values()) history.close();
+      await Promise.all([...this.#entries.values()].map((e) => e.store?.close()));
     })();
     return this.#closing;
   }

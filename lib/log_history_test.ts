@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertStrictEquals, assertThrows } from "@std/assert";
 import { InvalidInputError } from "./errors.ts";
 import { LogHistory, type LogHistoryOptions } from "./log_history.ts";
 import { timestampToNanos } from "./timestamp.ts";
@@ -259,4 +259,76 @@ Deno.test("LogHistory holds and reads a million lines", async () => {
   assertEquals(count, 1_000_001); // one gap record, then everything held
   const half = h.start({ since: h.at(500_000)!.timestamp }).position;
   assertEquals(half, 500_000);
+});
+
+Deno.test("LogHistory calls onAppend with each append's records and first sequence number", () => {
+  const calls: [string[], number][] = [];
+  const h = history({
+    maxLines: 2,
+    onAppend: (records, first) => calls.push([records.map((r) => r.cursor!), first]),
+  });
+  h.append("a", ["x"]);
+  h.append("a", []);
+  h.append("b", ["y", "z", "w"]); // More than the ring holds: all of them still pass.
+  assertEquals(calls, [[["h1-0"], 0], [["h1-1", "h1-2", "h1-3"], 1]]);
+  h.close();
+  h.append("a", ["late"]);
+  assertEquals(calls.length, 2);
+});
+
+Deno.test("LogHistory starts from a seed: sequence, clock, since, tail and former cursors", async () => {
+  const seed = {
+    nextSequence: 10,
+    records: [7, 8, 9].map((n) => ({
+      instance: "a",
+      timestamp: `1970-01-01T00:00:0${n}Z`,
+      text: `old ${n}`,
+      seconds: n,
+      nanos: 0,
+    })),
+    formerIds: [{ id: "old", before: 9 }],
+  };
+  const h = history({ seed, maxLines: 2, clock: clockOf(1000) });
+  assertEquals([h.firstSequence, h.nextSequence], [8, 10]);
+  assertEquals(h.at(9), {
+    name: "fn",
+    namespace: "ns",
+    instance: "a",
+    timestamp: "1970-01-01T00:00:09Z",
+    text: "old 9",
+    cursor: "h1-9",
+  });
+  h.append("a", ["new"]); // The clock is behind the seed: 1 ns after it.
+  assertEquals(h.at(10)?.timestamp, "1970-01-01T00:00:09.000000001Z");
+  assertEquals(h.start({ since: "1970-01-01T00:00:09Z" }).position, 9);
+  assertEquals(h.start({ tail: 1 }).position, 10);
+  assertEquals(h.start({ cursor: "old-8" }), { position: 9, fromCursor: true });
+  assertEquals(h.start({ cursor: "old-9" }).fromCursor, false); // Not below `before`.
+  assertEquals(h.start({ cursor: "h1-9" }), { position: 10, fromCursor: true });
+  assertEquals(texts(await readAll(h, 9)), ["old 9", "new"]);
+  const empty = history({ seed: { nextSequence: 5, records: [] }, clock: clockOf(1000) });
+  assertEquals([empty.firstSequence, empty.nextSequence], [5, 5]);
+  assertEquals(empty.start({ cursor: "h1-4" }), { position: 5, fromCursor: true });
+  assertThrows(() => history({ seed: { nextSequence: 1, records: seed.records } }), RangeError);
+});
+
+Deno.test("LogHistory wakes followers at once after a quiet spell, then at most once per wakeIntervalMs", async () => {
+  const history = new LogHistory("fn", "ns", { wakeIntervalMs: 60_000 });
+  const reader = history.read(0, { follow: true }).getReader();
+  const first = reader.read();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // The reader waits now.
+  history.append("fn-1", ["a"]);
+  assertEquals((await first).value?.map((r) => r.text), ["a"]);
+  // Within the interval the next lines wait for the next wake: close() is one.
+  const next = reader.read();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // The reader waits now.
+  history.append("fn-1", ["b"]);
+  history.append("fn-1", ["c"]);
+  let settled = false;
+  next.then(() => settled = true);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(settled, false);
+  history.close();
+  assertEquals((await next).value?.map((r) => r.text), ["b", "c"]);
+  assertEquals((await reader.read()).done, true);
 });

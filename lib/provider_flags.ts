@@ -13,6 +13,9 @@ export const PROVIDER_FLAGS = [
   "stack",
   "history-lines",
   "history-bytes",
+  "data-dir",
+  "data-max-bytes",
+  "data-segment-bytes",
   "max-line-length",
   "kubeconfig",
   "context",
@@ -31,6 +34,11 @@ export const PROVIDER_FLAGS_HELP = `PROVIDERS
   local       --stack FILE     stack file whose functions run as local processes
               --history-lines N, --history-bytes N
                                history kept per function (default 10000 lines, 16 MiB)
+              --data-dir DIR   also keep each function's history in files there: a restart
+                               keeps it and cursors resume (env FNLOGS_DATA_DIR; default off)
+              --data-max-bytes N, --data-segment-bytes N
+                               disk kept per function (oldest file deleted first), and per
+                               file (default 256 MiB, and a quarter of that up to 64 MiB)
   kubernetes  --kubeconfig PATH  (default $KUBECONFIG, ~/.kube/config, else in-cluster)
               --context NAME   kubeconfig context (default: the current one)
               --reorder-window MS  merge pods in timestamp order within MS (default 100)
@@ -120,6 +128,9 @@ export function parseProviderFlags(
     stack: kind === "local" ? get("stack") ?? env("FNLOGS_STACK") ?? "stack.yml" : undefined,
     historyLines: integerFlag("history-lines", get("history-lines"), 1),
     historyBytes: integerFlag("history-bytes", get("history-bytes"), 1024),
+    dataDir: kind === "local" ? get("data-dir") || env("FNLOGS_DATA_DIR") || undefined : undefined,
+    dataMaxBytes: integerFlag("data-max-bytes", get("data-max-bytes"), 4096),
+    dataSegmentBytes: integerFlag("data-segment-bytes", get("data-segment-bytes"), 4096),
     maxLineLength: integerFlag("max-line-length", get("max-line-length"), 16),
     kubeconfig: get("kubeconfig"),
     context: get("context"),
