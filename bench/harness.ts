@@ -31,9 +31,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+/** Extra `fnlogs serve` flags for every server, for A/B runs: `FNLOGS_BENCH_SERVE_ARGS="--engine deno"`. */
+const EXTRA_ARGS = (Deno.env.get("FNLOGS_BENCH_SERVE_ARGS") ?? "").split(" ").filter((a) =>
+  a !== ""
+);
+
 /**
  * Starts `fnlogs serve` on `bench/stacks/STACK.yml`, so each measure runs
  * only its own functions; with `stack` empty, on whatever `args` name (a relay).
+ * `FNLOGS_BENCH_SERVE_ARGS` adds flags to every server.
  */
 export async function startServer(
   stack: string,
@@ -41,7 +47,11 @@ export async function startServer(
   env: Record<string, string> = {},
 ): Promise<Server> {
   const server = await startServeProcess(
-    [...(stack === "" ? [] : ["--stack", `${ROOT}bench/stacks/${stack}.yml`]), ...args],
+    [
+      ...(stack === "" ? [] : ["--stack", `${ROOT}bench/stacks/${stack}.yml`]),
+      ...args,
+      ...EXTRA_ARGS,
+    ],
     env,
   );
   running.add(server.child);

@@ -83,6 +83,10 @@ export async function measureSlowReader(quick: boolean): Promise<Row[]> {
       ok: growth <= 32 * 1048576,
     },
     {
+      measure: "6 server RSS each second (MB)",
+      value: rss.map((n) => (n / 1048576).toFixed(0)).join(" "),
+    },
+    {
       measure: "6 lines the slow reader was told it missed",
       value: missed.toLocaleString("en-US"),
     },

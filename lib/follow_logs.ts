@@ -111,7 +111,15 @@ function describe(error: unknown): string {
   if (error instanceof ConnectError && error.cause !== undefined) {
     return `${error.message} (${describe(error.cause)})`;
   }
-  return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error)) return String(error);
+  // fetch's own errors say little ("fetch failed"); the root cause says what
+  // happened ("Connection reset by peer (os error 104)").
+  let text = error.message;
+  let cause = error.cause;
+  for (let depth = 0; cause instanceof Error && depth < 4; depth++, cause = cause.cause) {
+    if (!text.includes(cause.message)) text += `: ${cause.message}`;
+  }
+  return text;
 }
 
 /**

@@ -303,3 +303,34 @@ Deno.test("followLogBatches() reads a provider directly and resumes it by cursor
 Deno.test("followLogBatches() needs exactly one of gateway and provider", async () => {
   await assertRejects(() => Array.fromAsync(followLogs({ name: "f" })), TypeError);
 });
+
+Deno.test("followLogBatches() names a failure's root cause in its reconnect notice", async () => {
+  let call = 0;
+  const fetchFn: typeof fetch = () => {
+    call++;
+    if (call === 1) return Promise.resolve(new Response(cutBody([json(rec(1))])));
+    if (call === 2) {
+      const reset = new Error("Connection reset by peer (os error 104)");
+      return Promise.reject(
+        new TypeError("fetch failed", { cause: new Error("client error", { cause: reset }) }),
+      );
+    }
+    return Promise.resolve(new Response(json(rec(2)) + "\n"));
+  };
+  const events: FollowEvent[] = [];
+  const got = await Array.fromAsync(followLogs({
+    gateway: GATEWAY,
+    name: "f",
+    follow: false,
+    fetch: fetchFn,
+    sleep: () => Promise.resolve(),
+    onEvent: (e) => events.push(e),
+  }));
+  assertEquals(got.map((m) => m.text), ["line 1", "line 2"]);
+  const reasons = events.flatMap((e) => e.event === "reconnecting" ? [e.reason] : []);
+  assertEquals(reasons, [
+    "the stream was cut (error reading a body from connection)",
+    "Cannot connect to OpenFaaS on URL: http://gateway.test " +
+    "(fetch failed: client error: Connection reset by peer (os error 104))",
+  ]);
+});

@@ -56,6 +56,7 @@ export { DEFAULT_RENDER_OPTIONS, renderMessage, type RenderOptions } from "./ren
 export { formatGoTime, resolveTimeFormat } from "./format_go_time.ts";
 export { parseGoDuration } from "./parse_go_duration.ts";
 export { encodeLogMessage } from "./encode_log_message.ts";
+export { type LogBatchEncoder, logBatchEncoder } from "./log_batch_encoder.ts";
 export { NdjsonEncoderStream } from "./ndjson_encoder_stream.ts";
 export { SseEncoderStream } from "./sse_encoder_stream.ts";
 export { NdjsonLogDecoderStream } from "./ndjson_log_decoder_stream.ts";
@@ -63,6 +64,8 @@ export { SseLogDecoderStream } from "./sse_log_decoder_stream.ts";
 export { LineBatchStream } from "./line_batch_stream.ts";
 export { createProvider, type ProviderKind, type ProviderOptions } from "./create_provider.ts";
 export { LocalProvider } from "./local_provider.ts";
+export { LogHistory } from "./log_history.ts";
+export { HistoryStore } from "./history_store.ts";
 export { JournaldProvider } from "./journald_provider.ts";
 export { KubernetesProvider } from "./kubernetes_provider.ts";
 export { KubeConfig } from "./kube_config.ts";

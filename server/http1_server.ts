@@ -136,6 +136,18 @@ function simpleResponse(status: number, message: string): Uint8Array {
 }
 
 const framed = new WeakMap<Uint8Array, Uint8Array>();
+/**
+ * Chunks at least this big are written as size line, data and CRLF rather
+ * than copied into one framed buffer: a copy per big chunk is garbage outside
+ * the V8 heap that a fast stream makes faster than the collector frees it.
+ */
+const COPY_LIMIT = 8192;
+
+/** Writes `data` as one chunk without copying it. */
+async function writeUnframed(socket: Socket, data: Uint8Array): Promise<boolean> {
+  return await socket.write(encoder.encode(data.length.toString(16) + "\r\n")) &&
+    await socket.write(data) && await socket.write(CRLF);
+}
 
 /**
  * Frames `data` as one chunk in one buffer, once per `data` object: followers
@@ -274,23 +286,34 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
       }
     })();
     let ended = false;
+    // One write in flight while the next chunk is read (and encoded): the
+    // socket and the encoder work at the same time, and no more than two
+    // chunks are ever held for a slow client.
+    let writing: Promise<boolean> = Promise.resolve(true);
+    const wrote = async () => {
+      if (await writing) return true;
+      gone.abort(new Error("client went away"));
+      await reader.cancel("client went away").catch(() => {});
+      return false;
+    };
     try {
       for (;;) {
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
           result = await reader.read();
         } catch {
+          await writing;
           return false; // Cut without the terminator: the client can tell.
         }
+        if (!await wrote()) return false;
         if (result.done) break;
-        if (socket.gone) return false;
         const data = result.value;
         if (data.length === 0) continue;
-        if (!await socket.write(chunked ? chunk(data) : data)) {
-          gone.abort(new Error("client went away"));
-          await reader.cancel("client went away").catch(() => {});
-          return false;
-        }
+        writing = !chunked
+          ? socket.write(data)
+          : data.length < COPY_LIMIT
+          ? socket.write(chunk(data))
+          : writeUnframed(socket, data);
       }
       ended = true;
     } finally {

@@ -1,10 +1,11 @@
 /**
- * Raw sockets sending malformed HTTP, half-closing, and vanishing in the
- * middle of streams: the server answers what it can, drops what it cannot,
+ * Raw sockets sending malformed HTTP, half-closing, and vanishing (closed or
+ * reset) in the middle of streams: the server answers what it can, drops what it cannot,
  * and keeps serving everyone else (a follower that was there all along, and
  * new requests afterwards).
  */
 import { assert, assertEquals } from "@std/assert";
+import net from "node:net";
 import { createHandler } from "../server/handler.ts";
 import { MemoryProvider, record } from "./helpers/memory_provider.ts";
 import { RawClient, startTestServer } from "./helpers/test_server.ts";
@@ -72,6 +73,27 @@ Deno.test("server survives malformed requests, half-closes and abrupt closes, an
     await client.readUntil((r) => r.includes(`burst ${i}`));
     own.push(Array.from({ length: 2000 }, (_, j) => record(`more ${j}`.padEnd(200, "."))));
     client.close();
+    await own.cancelled;
+  }
+
+  // Resetting mid-stream (a TCP RST, which node:net can send and Deno.Conn cannot).
+  for (let i = 0; i < 10; i++) {
+    const index = provider.opened.length;
+    const socket = net.connect({ host: "127.0.0.1", port: server.port });
+    let received = "";
+    const gotBurst = new Promise<void>((resolve) => {
+      socket.on("data", (data: Uint8Array) => {
+        received += new TextDecoder().decode(data);
+        if (received.includes(`reset ${i}`)) resolve();
+      });
+    });
+    socket.on("error", () => {});
+    socket.write("GET /system/logs?name=fn&follow=true HTTP/1.1\r\nHost: x\r\n\r\n");
+    const own = await provider.nextStream(index);
+    own.push([record(`reset ${i}`)]);
+    await gotBurst;
+    own.push(Array.from({ length: 2000 }, (_, j) => record(`more ${j}`.padEnd(200, "."))));
+    socket.resetAndDestroy();
     await own.cancelled;
   }
 
