@@ -33,7 +33,8 @@ export class BatchWriter {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #encoder = new TextEncoder();
   #closed = false;
-  #last: Promise<unknown> = Promise.resolve();
+  /** The last write started: `true` when done, `false` once the reader is gone. */
+  #last: Promise<boolean> = Promise.resolve(true);
 
   constructor(stream: WritableStream<Uint8Array>) {
     this.#writer = stream.getWriter();
@@ -45,22 +46,27 @@ export class BatchWriter {
   }
 
   /**
-   * Writes `text` and waits until the stream took it (backpressure).
-   * Resolves `false` once the reader is gone; rejects for other errors.
+   * Queues `text` behind the write before it and waits only for that one:
+   * one write is in flight while the caller renders the next batch
+   * (backpressure one batch deep). Resolves `false` once the reader is gone
+   * (seen one write later); rejects with a write's other errors.
    */
   async write(text: string): Promise<boolean> {
     if (this.#closed) return false;
     if (text === "") return true;
-    const done = this.#writer.write(this.#encoder.encode(text));
-    this.#last = done.catch(() => {});
-    try {
-      await done;
-      return true;
-    } catch (error) {
+    const bytes = this.#encoder.encode(text);
+    const previous = this.#last;
+    this.#last = previous.then((ok) => ok ? this.#start(bytes) : false);
+    this.#last.catch(() => {}); // Reported by the next write or by release().
+    return await previous;
+  }
+
+  #start(bytes: Uint8Array): Promise<boolean> {
+    return this.#writer.write(bytes).then(() => true, (error) => {
       if (!isBrokenPipe(error)) throw error;
       this.#closed = true;
       return false;
-    }
+    });
   }
 
   /** Writes without waiting; failures are ignored (for notices). */
@@ -70,7 +76,7 @@ export class BatchWriter {
 
   /** Waits for pending writes and lets go of the stream (without closing it). */
   async release(): Promise<void> {
-    await this.#last;
+    await this.#last.catch(() => {});
     this.#writer.releaseLock();
   }
 }

@@ -1,6 +1,32 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import { BatchWriter } from "./batch_writer.ts";
 
+Deno.test("BatchWriter.write() keeps one write in flight while the caller goes on", async () => {
+  const started: string[] = [];
+  let finish!: () => void;
+  const writer = new BatchWriter(
+    new WritableStream({
+      write: (c) => {
+        started.push(new TextDecoder().decode(c));
+        return new Promise<void>((resolve) => finish = resolve);
+      },
+    }),
+  );
+  assertEquals(await writer.write("a"), true); // Started, not finished.
+  assertEquals(started, ["a"]);
+  const second = writer.write("b"); // Waits for "a".
+  let settled = false;
+  second.then(() => settled = true);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(settled, false);
+  finish();
+  assertEquals(await second, true);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(started, ["a", "b"]);
+  finish();
+  await writer.release();
+});
+
 Deno.test("BatchWriter.write() keeps call order and skips empty text", async () => {
   const chunks: string[] = [];
   const writer = new BatchWriter(
@@ -24,9 +50,11 @@ Deno.test("BatchWriter.write() turns a broken pipe into false, and stays closed"
       },
     }),
   );
-  assertEquals(await writer.write("x"), false);
-  assertEquals(writer.closed, true);
+  // The failure of a write shows on the next one (one write is in flight at a time).
+  assertEquals(await writer.write("x"), true);
   assertEquals(await writer.write("y"), false);
+  assertEquals(writer.closed, true);
+  assertEquals(await writer.write("z"), false);
   assertEquals(calls, 1);
   await writer.release();
 });
@@ -39,6 +67,7 @@ Deno.test("BatchWriter.write() rethrows other write errors", async () => {
       },
     }),
   );
-  await assertRejects(() => writer.write("x"), Deno.errors.PermissionDenied);
+  assertEquals(await writer.write("x"), true);
+  await assertRejects(() => writer.write("y"), Deno.errors.PermissionDenied);
   await writer.release();
 });
