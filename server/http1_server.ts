@@ -346,6 +346,8 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
     let waiting = true;
     stats.accepted++;
     stats.open++;
+    // Small writes go out at once (no Nagle delay behind an unacknowledged one).
+    if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
     const socket = new Socket(conn);
     try {
       for (;;) {
