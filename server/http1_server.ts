@@ -54,6 +54,8 @@ class Socket {
   #reading: Promise<boolean> | undefined;
   /** The peer closed or reset. */
   gone = false;
+  /** Whether the last read brought a line end (only then can a head be complete). */
+  newline = false;
 
   constructor(conn: Deno.Conn) {
     this.conn = conn;
@@ -97,6 +99,7 @@ class Socket {
       }
       this.#buffer.set(chunk.subarray(0, n), this.#length);
       this.#length += n;
+      this.newline = chunk.subarray(0, n).includes(10);
       return true;
     })();
     return this.#reading;
@@ -226,11 +229,16 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
       : undefined;
     idleClosers.set(socket, () => socket.close());
     try {
+      // A client that sends a byte at a time costs one scan per line, not per byte.
+      let scan = socket.length > 0;
       for (;;) {
         if (stopping) return undefined;
-        const head = parseRequestHead(socket.bytes, socket.length, maxHead);
-        if (head !== undefined) return head;
+        if (scan || socket.length > maxHead) {
+          const head = parseRequestHead(socket.bytes, socket.length, maxHead);
+          if (head !== undefined) return head;
+        }
         if (!await socket.fill() || timedOut) return undefined;
+        scan = socket.newline;
       }
     } finally {
       clearTimeout(timer);

@@ -102,3 +102,13 @@ Deno.test("serveHttp1() refuses two Host fields and bad targets with 400, a hand
       assertEquals(client.received.split("\r\n")[0].split(" ")[1], String(status), request);
     }
   }));
+
+Deno.test("serveHttp1() reads a head sent a byte at a time", () =>
+  withServer(async (port) => {
+    using client = await RawClient.connect(port);
+    client.conn.setNoDelay(true);
+    for (const c of "GET /bytes HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n") {
+      await client.send(c);
+    }
+    assertEquals(bodyOf(await client.readToEnd()), "GET /bytes host=a\n");
+  }));
