@@ -394,6 +394,10 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
         }
         let url: URL;
         try {
+          // host[:port] or [v6]:port only: anything else could re-route the request.
+          if (!/^[A-Za-z0-9.\-]*(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/.test(host)) {
+            throw new TypeError("malformed host");
+          }
           if (head.target.startsWith("/")) {
             url = new URL(`${scheme}://${host || `${addr.hostname}:${addr.port}`}${head.target}`);
           } else if (/^https?:\/\//i.test(head.target)) url = new URL(head.target);
@@ -406,9 +410,16 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
         const gone = new AbortController();
         let complete!: () => void;
         const completed = new Promise<void>((resolve) => complete = resolve);
+        let request: Request;
+        try {
+          request = new Request(url, { method: head.method, headers, signal: gone.signal });
+        } catch {
+          // CONNECT, TRACE and TRACK cannot be a Request.
+          await socket.write(simpleResponse(405, `method ${head.method} not allowed`));
+          break;
+        }
         let response: Response;
         try {
-          const request = new Request(url, { method: head.method, headers, signal: gone.signal });
           response = await handler(request, { remoteAddr, completed });
         } catch (error) {
           response = options.onError !== undefined

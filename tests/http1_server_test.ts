@@ -86,13 +86,19 @@ Deno.test("serveHttp1() answers a request with a body, then closes instead of re
     assertEquals(bodyOf(all), "GET /x host=a\n");
   }));
 
-Deno.test("serveHttp1() refuses two Host fields and bad targets with 400, a handler's bug with 500", () =>
+Deno.test("serveHttp1() refuses two Host fields, bad hosts and targets with 400, methods a Request cannot carry with 405, a handler's bug with 500", () =>
   withServer(async (port) => {
     for (
       const [request, status] of [
         ["GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400],
         ["GET nowhere HTTP/1.1\r\nHost: a\r\n\r\n", 400],
         ["GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400],
+        // A Host that would re-route the request if pasted into a URL.
+        ["GET /x HTTP/1.1\r\nHost: evil/fail?x=\r\n\r\n", 400],
+        ["GET /x HTTP/1.1\r\nHost: a@b\r\n\r\n", 400],
+        ["TRACE / HTTP/1.1\r\nHost: a\r\n\r\n", 405],
+        ["CONNECT a:443 HTTP/1.1\r\nHost: a\r\n\r\n", 400],
+        ["GET / HTTP/1.1\r\nHost: [::1]:8080\r\nConnection: close\r\n\r\n", 200],
         ["GET /fail HTTP/1.1\r\nHost: a\r\n\r\n", 500],
       ] as const
     ) {

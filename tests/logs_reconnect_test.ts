@@ -17,16 +17,7 @@ import { type FollowEvent, followLogBatches } from "../lib/follow_logs.ts";
 import { createHandler } from "../server/handler.ts";
 import { startCuttingProxy } from "./helpers/cutting_proxy.ts";
 import { HistoryProvider, sharedTimestampHistory } from "./helpers/history_provider.ts";
-
-/** A seeded generator (mulberry32) so that a failure can be replayed. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from "./helpers/fuzz.ts";
 
 const LINES = 2000;
 const INSTANCES = 3;

@@ -107,6 +107,12 @@ export class Fuzz {
 }
 
 /** Every way to cut `bytes` in two (`[a, b]` for each boundary, ends included). */
+/** A seeded source of numbers in [0, 1) as a plain function. */
+export function seeded(seed: number): () => number {
+  const fuzz = new Fuzz(seed);
+  return () => fuzz.next();
+}
+
 export function everySplit(bytes: Uint8Array): Uint8Array[][] {
   const out: Uint8Array[][] = [];
   for (let i = 0; i <= bytes.length; i++) out.push([bytes.subarray(0, i), bytes.subarray(i)]);
