@@ -22,6 +22,8 @@
  */
 import net from "node:net";
 
+const latin1 = new TextDecoder("latin1");
+
 /** How a connection is broken. */
 export type FaultKind = "cut" | "reset" | "stall";
 
@@ -42,7 +44,10 @@ export interface CuttingProxyOptions {
   /** A segment ends after between `minBytes` and `maxBytes` bytes downstream. */
   readonly minBytes?: number;
   readonly maxBytes?: number;
-  /** The first connection is let through for at least this many bytes (and never reset). */
+  /**
+   * Connections are let through for at least this many bytes (and never
+   * reset) until one of them has been.
+   */
   readonly firstMinBytes?: number;
 }
 
@@ -74,6 +79,15 @@ export async function startCuttingProxy(options: CuttingProxyOptions): Promise<C
   const tally = { cut: 0, reset: 0, stall: 0, delay: 0 };
   const midLine = { cut: 0, reset: 0, stall: 0 };
   let faults = 0;
+  /**
+   * Whether the client has had an answer: it asks to resume (`since=` or
+   * `Last-Event-ID`) only after it read one. Until then a fault could come
+   * before the answer that the client is waiting for (its first try may
+   * also time out under load), and a client that never had an answer
+   * rightly gives up: so until then every connection passes its response
+   * head and `firstMinBytes` more before any fault, and is never reset.
+   */
+  let answered = false;
   let connections = 0;
   const sockets = new Set<net.Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -89,7 +103,7 @@ export async function startCuttingProxy(options: CuttingProxyOptions): Promise<C
   };
 
   const relay = (client: net.Socket) => {
-    const index = connections++;
+    connections++;
     const upstream = net.connect({ host: options.target.hostname, port: options.target.port });
     sockets.add(client);
     sockets.add(upstream);
@@ -101,15 +115,18 @@ export async function startCuttingProxy(options: CuttingProxyOptions): Promise<C
     let budget = Infinity;
     let kind: FaultKind | "delay" = "cut";
     let lastByte = -1;
+    let early = false;
+    let head = "";
     const pending: Uint8Array[] = [];
     const plan = (first: boolean) => {
       if (!faulting) return;
-      const low = first && index === 0 ? Math.max(minBytes, options.firstMinBytes ?? 0) : minBytes;
+      early = first && !answered;
+      const low = early ? Math.max(minBytes, options.firstMinBytes ?? 0) : minBytes;
       budget = low + Math.floor(random() * Math.max(1, maxBytes - low));
       kind = pickKind();
       // A reset can take the response head with it, and a client that never
-      // got one answer gives up: the first connection is never reset.
-      if (index === 0 && kind === "reset") kind = "cut";
+      // got one answer gives up: no reset before some connection answered.
+      if (early && kind === "reset") kind = "cut";
     };
     plan(true);
 
@@ -130,7 +147,10 @@ export async function startCuttingProxy(options: CuttingProxyOptions): Promise<C
       if (state !== "broken") client.destroy();
     });
     // The request (and anything else the client sends) goes up unchanged.
-    client.on("data", (bytes) => upstream.write(bytes));
+    client.on("data", (bytes: Uint8Array) => {
+      if (!answered && /since=|last-event-id:/i.test(latin1.decode(bytes))) answered = true;
+      upstream.write(bytes);
+    });
     // The server ended its answer: pass the end on once what came before is out.
     upstream.on("end", () => {
       if (state === "flowing" && pending.length === 0) client.end();
@@ -173,10 +193,17 @@ export async function startCuttingProxy(options: CuttingProxyOptions): Promise<C
     const pump = () => {
       while (state === "flowing" && pending.length > 0) {
         const chunk = pending[0];
-        const take = Math.min(chunk.length, budget);
+        let free = 0; // Bytes of the response head, let through before the budget counts.
+        if (early && !head.endsWith("\r\n\r\n")) {
+          const text = latin1.decode(chunk);
+          const end = (head + text).indexOf("\r\n\r\n");
+          free = end === -1 ? chunk.length : Math.min(chunk.length, end + 4 - head.length);
+          head += text.slice(0, free);
+        }
+        const take = Math.min(chunk.length, free + budget);
         if (take === chunk.length) pending.shift();
         else pending[0] = chunk.subarray(take);
-        budget -= take;
+        budget -= take - free;
         let drained = true;
         if (take > 0) {
           lastByte = chunk[take - 1];
