@@ -18,6 +18,7 @@ import { createHandler } from "../server/handler.ts";
 import { startCuttingProxy } from "./helpers/cutting_proxy.ts";
 import { HistoryProvider, sharedTimestampHistory } from "./helpers/history_provider.ts";
 import { seeded } from "./helpers/fuzz.ts";
+import { startTestServer } from "./helpers/test_server.ts";
 
 const LINES = 2000;
 const INSTANCES = 3;
@@ -52,9 +53,10 @@ async function runMode(mode: Mode): Promise<string> {
   const history = sharedTimestampHistory(LINES, INSTANCES);
   const provider = new HistoryProvider(history, { cursors: mode.cursors });
   const handler = createHandler({ provider, heartbeatMs: HEARTBEAT_MS });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+  // The server as `fnlogs serve` runs it (its own HTTP/1.1 engine).
+  const server = await startTestServer(handler);
   const proxy = await startCuttingProxy({
-    target: { hostname: "127.0.0.1", port: server.addr.port },
+    target: { hostname: "127.0.0.1", port: server.port },
     random: seeded(mode.seed),
     maxFaults: FAULTS,
     weights: { cut: 3, reset: 3, stall: 2 },
@@ -85,7 +87,7 @@ async function runMode(mode: Mode): Promise<string> {
   } finally {
     controller.abort();
     await proxy.close();
-    await server.shutdown();
+    await server[Symbol.asyncDispose]();
   }
 
   // Every line once, in order; so also in order per instance.
