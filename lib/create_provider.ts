@@ -121,6 +121,7 @@ export async function createProvider(options: ProviderOptions): Promise<LogProvi
         journalctl: options.journalctl,
         defaultNamespace: options.namespace,
         maxEntryLength: options.maxLineLength,
+        onNotice: options.onNotice,
       });
   }
 }

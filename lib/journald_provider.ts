@@ -33,6 +33,8 @@ export interface JournaldProviderOptions {
   readonly defaultNamespace?: string;
   /** Longest JSON line kept whole (see `JournalEntryStream`). */
   readonly maxEntryLength?: number;
+  /** Told, when a stream ends, how many of journalctl's lines were not entries and were skipped. */
+  readonly onNotice?: (message: string) => void;
 }
 
 /** A cursor as journalctl prints it; anything else is not ours and is ignored. */
@@ -119,6 +121,7 @@ export class JournaldProvider implements LogProvider {
   readonly #directory?: string;
   readonly #journalctl: string;
   readonly #maxEntryLength?: number;
+  readonly #onNotice?: (message: string) => void;
   readonly #running = new Set<Running>();
   #closed = false;
 
@@ -128,6 +131,7 @@ export class JournaldProvider implements LogProvider {
     this.#directory = options.directory;
     this.#journalctl = options.journalctl ?? "journalctl";
     this.#maxEntryLength = options.maxEntryLength;
+    this.#onNotice = options.onNotice;
   }
 
   #baseArgs(): string[] {
@@ -237,15 +241,14 @@ export class JournaldProvider implements LogProvider {
       });
     }
     const stderr = collectStderr(child.stderr);
-    const reader = child.stdout.pipeThrough(
-      new JournalEntryStream({
-        sinceMicros,
-        skipCursor: fromCursor ? query.cursor : undefined,
-        name: query.name,
-        namespace,
-        maxEntryLength: this.#maxEntryLength,
-      }),
-    ).getReader();
+    const entries = new JournalEntryStream({
+      sinceMicros,
+      skipCursor: fromCursor ? query.cursor : undefined,
+      name: query.name,
+      namespace,
+      maxEntryLength: this.#maxEntryLength,
+    });
+    const reader = child.stdout.pipeThrough(entries).getReader();
 
     // stop(reason): kill and reap journalctl; a reason errors the stream (abort, close).
     let stopped = false;
@@ -253,6 +256,11 @@ export class JournaldProvider implements LogProvider {
     let controller: ReadableStreamDefaultController<LogBatch> | undefined;
     const onAbort = () => void running.stop(signal?.reason);
     const settle = () => {
+      if (!stopped && entries.skipped > 0) {
+        this.#onNotice?.(
+          `journald: skipped ${entries.skipped} journalctl line(s) for "${query.name}" that were not entries`,
+        );
+      }
       stopped = true;
       signal?.removeEventListener("abort", onAbort);
       this.#running.delete(running);

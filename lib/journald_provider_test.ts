@@ -243,3 +243,22 @@ Deno.test({
     await assertRejects(() => other.openLogs({ name: "env", follow: true }), UpstreamError);
   },
 });
+
+Deno.test({
+  name:
+    "JournaldProvider.openLogs() skips journalctl lines that are not entries, and says how many",
+  ignore: noShell !== undefined,
+  fn: async () => {
+    const notices: string[] = [];
+    const provider = new JournaldProvider({
+      journalctl: await fakeJournalctl("echo 'not json'; echo '[1,2]'"),
+      onNotice: (message) => notices.push(message),
+    });
+    const got = await records(provider, { name: "env" });
+    assertEquals(got.length, 1);
+    assertEquals(notices, [
+      'journald: skipped 2 journalctl line(s) for "env" that were not entries',
+    ]);
+    await provider.close();
+  },
+});
