@@ -13,7 +13,7 @@ OPTIONS
       --heartbeat DURATION     idle interval before an event-stream heartbeat (default 15s; 0 = off)
       --max-stream-duration D  end follow streams cleanly after D (default: never)
       --max-tail N             largest tail a request may ask for (default 1000000)
-      --max-streams N          concurrent log streams in all (default 10000: ~80 KB each); 503
+      --max-streams N          concurrent log streams in all (default 10000: ~40 KB each); 503
       --max-streams-per-client N  from one address (default 100); 429
       --max-query-bytes N      longest query string (default 4096); 414
       --max-header-bytes N     largest request headers (default 16384); 431
