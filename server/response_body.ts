@@ -109,27 +109,31 @@ export function responseBody(
         started = true;
         if (encoder.first !== undefined) return c.enqueue(encoder.first);
       }
-      let result: ReadableStreamReadResult<LogBatch>;
-      try {
-        result = await reader.read();
-      } catch (error) {
-        if (finish("failed")) {
-          options.onError?.(error);
-          c.error(error);
+      // Until something to send: a pull that enqueues nothing is not called again.
+      for (;;) {
+        let result: ReadableStreamReadResult<LogBatch>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          if (finish("failed")) {
+            options.onError?.(error);
+            c.error(error);
+          }
+          return;
         }
+        if (done) return;
+        if (result.done) {
+          finish("ended");
+          if (encoder.last !== undefined) c.enqueue(encoder.last);
+          c.close();
+          return;
+        }
+        const chunks = encoder.encode(result.value);
+        if (chunks.length === 0) continue;
+        lastWrite = performance.now();
+        for (const chunk of chunks) c.enqueue(chunk);
         return;
       }
-      if (done) return;
-      if (result.done) {
-        finish("ended");
-        if (encoder.last !== undefined) c.enqueue(encoder.last);
-        c.close();
-        return;
-      }
-      const chunks = encoder.encode(result.value);
-      if (chunks.length === 0) return;
-      lastWrite = performance.now();
-      for (const chunk of chunks) c.enqueue(chunk);
     },
     async cancel(reason) {
       if (finish("cancelled")) await reader.cancel(reason);
