@@ -13,7 +13,7 @@ OPTIONS
       --heartbeat DURATION     idle interval before an event-stream heartbeat (default 15s; 0 = off)
       --max-stream-duration D  end follow streams cleanly after D (default: never)
       --max-tail N             largest tail a request may ask for (default 1000000)
-      --max-streams N          concurrent log streams in all (default 10000: ~40 KB each); 503
+      --max-streams N          concurrent log streams in all (default 10000: ~30 KB each); 503
       --max-streams-per-client N  from one address (default 100); 429
       --max-query-bytes N      longest query string (default 4096); 414
       --max-header-bytes N     largest request headers (default 16384); 431
@@ -21,8 +21,8 @@ OPTIONS
                                request's headers must arrive within it (default 10s; 0 = never)
       --max-pending-per-client N  connections from one address still sending their first
                                request (default 256; 0 = no cap); more are closed at once
-      --engine fnlogs|deno     the HTTP server: fnlogs' own HTTP/1.1 (default; ~10 KB per open
-                               stream) or Deno.serve (HTTP/2 over TLS too; ~60 KB per stream)
+      --engine fnlogs|deno     the HTTP server: fnlogs' own HTTP/1.1 (default; ~30 KB per log
+                               stream) or Deno.serve (HTTP/2 over TLS too; ~70 KB per log stream)
       --no-coalesce            one chunk per message, like the Go reference (benchmarks only)
       --basic-auth-user U      basic auth, the OpenFaaS way (env FNLOGS_BASIC_AUTH_USER)
       --basic-auth-password P  (env FNLOGS_BASIC_AUTH_PASSWORD)

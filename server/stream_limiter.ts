@@ -1,7 +1,7 @@
 /**
  * Caps on concurrent log streams, in total and per client address, so one
  * client (or a crowd) cannot take all of a server's memory: each open
- * stream costs about 30-40 KB of RSS on fnlogs' HTTP engine (about 80 KB on
+ * stream costs about 30 KB of RSS on fnlogs' HTTP engine (about 70 KB on
  * `Deno.serve`), measured with Deno 2.9.6.
  *
  * @module
