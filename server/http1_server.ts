@@ -267,6 +267,7 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
     }
     if (chunked) head += "transfer-encoding: chunked\r\n";
     if (!keepAlive) head += "connection: close\r\n";
+    else if (minor === 0) head += "connection: keep-alive\r\n"; // HTTP/1.0 closes unless told.
     head += `date: ${httpDate()}\r\n\r\n`;
     const body = response.body;
     if (noBody || body === null) {

@@ -60,6 +60,17 @@ Deno.test("serveHttp1() speaks HTTP/1.0: a streamed body unchunked, ended by the
     assertEquals(bodyOf(all), "a\nb\n");
   }));
 
+Deno.test("serveHttp1() keeps an HTTP/1.0 connection that asks for it, and says so", () =>
+  withServer(async (port) => {
+    using client = await RawClient.connect(port);
+    await client.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    assert(await client.readUntil((r) => r.endsWith("GET /a host=127.0.0.1:" + port + "\n")));
+    assert(client.received.includes("connection: keep-alive\r\n"), client.received);
+    await client.send("GET /b HTTP/1.0\r\n\r\n");
+    const all = await client.readToEnd();
+    assert(all.endsWith("GET /b host=127.0.0.1:" + port + "\n"), all);
+  }));
+
 Deno.test("serveHttp1() answers HEAD with headers only", () =>
   withServer(async (port) => {
     using client = await RawClient.connect(port);
