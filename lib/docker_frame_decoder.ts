@@ -48,7 +48,8 @@ export interface DockerFrameDecoderOptions {
    * loses its leading `TIMESTAMP ` so that the pieces join into the original
    * line (the first piece's timestamp stays). Raw TTY streams have no frames
    * to tell where a piece starts, so there the later timestamps stay inside
-   * the joined line. Default `false`.
+   * the joined line, except one right at its end (Podman logging the line's
+   * `\r\n` apart from its text), which is dropped. Default `false`.
    */
   readonly timestamps?: boolean;
 }
@@ -56,6 +57,11 @@ export interface DockerFrameDecoderOptions {
 /** The longest timestamp prefix looked for at the start of a continuation frame. */
 const MAX_TIMESTAMP_PREFIX = 40;
 const TIMESTAMP_PREFIX = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/;
+/**
+ * A raw TTY line whose end came as a piece of its own: `TEXT` + the piece's
+ * timestamp and space (the `\r` before the `\n` is already gone).
+ */
+const TRAILING_TIMESTAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) $/;
 
 /** The text of one output stream, split into lines. */
 class OutputLines {
@@ -84,8 +90,23 @@ class OutputLines {
     this.#drain(out);
   }
 
+  /**
+   * Raw TTY streams with timestamps only: Podman logs a TTY line's `\r\n`
+   * as a piece of its own when it read it apart from the text, with its own
+   * timestamp; that timestamp, at the very end of the line, is dropped. (A
+   * piece that starts inside the text cannot be told from the text.)
+   */
+  trimTrailingTimestamp = false;
+
   #drain(out: DockerLine[]): void {
-    for (const text of this.#lines) out.push({ output: this.output, text });
+    for (let text of this.#lines) {
+      if (this.trimTrailingTimestamp && text.endsWith(" ")) {
+        const match = TRAILING_TIMESTAMP.exec(text);
+        // The line's own timestamp must stay: only a second one is a piece's.
+        if (match !== null && match.index > 0) text = text.slice(0, match.index);
+      }
+      out.push({ output: this.output, text });
+    }
     this.#lines.length = 0;
   }
 }
@@ -179,6 +200,7 @@ export class DockerFrameDecoder {
     if (lines === undefined) {
       const output = key === 2 ? "stderr" : key === 1 ? "stdout" : "system";
       lines = new OutputLines(output, this.#max);
+      lines.trimTrailingTimestamp = this.#framing === "raw" && this.#timestamps;
       this.#outputs.set(key, lines);
     }
     return lines;

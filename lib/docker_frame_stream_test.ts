@@ -142,6 +142,22 @@ Deno.test("DockerFrameStream reads a raw TTY body as stdout lines", async () => 
   assertEquals(decodeSplit(new Uint8Array(), []), []);
 });
 
+Deno.test("DockerFrameStream drops the timestamp of a raw TTY line's end logged apart", () => {
+  const ts = "2024-05-06T07:08:09.123456789Z";
+  const body = encoder.encode(
+    `${ts} tty line${ts} \r\n${ts} second\r\n${ts} \r\n${ts} ${ts} \r\n`,
+  );
+  assertEquals(decodeSplit(body, [], { framing: "raw", timestamps: true }), [
+    out(`${ts} tty line`),
+    out(`${ts} second`),
+    // An empty line keeps its own timestamp, also when its end came apart.
+    out(`${ts} `),
+    out(`${ts} `),
+  ]);
+  // Without timestamps asked for, the text is the text.
+  assertEquals(decodeSplit(body, [], { framing: "raw" })[0], out(`${ts} tty line${ts} `));
+});
+
 Deno.test("DockerFrameStream honours an explicit framing", () => {
   const body = frame(1, "x\n");
   assertEquals(decodeSplit(body, [], { framing: "multiplexed" }), [out("x")]);
