@@ -226,31 +226,12 @@ export class LogHistory {
     if (this.#closed || lines.length === 0) return;
     const clock = this.#clock;
     clock.tick();
-    const { name, namespace, id } = this;
     const first = this.#end;
     const appended: LogRecord[] | undefined = this.#onAppend === undefined ? undefined : [];
     for (let i = 0; i < lines.length; i++) {
       if (i > 0) clock.step();
-      const text = lines[i];
-      const seq = this.#end;
-      if (seq - this.#start === this.#maxLines) this.#evict();
-      const index = seq % this.#maxLines;
-      if (index >= this.#secs.length) this.#grow();
-      this.#secs[index] = clock.seconds;
-      this.#nanos[index] = clock.nanos;
-      const record = {
-        name,
-        namespace,
-        instance,
-        timestamp: clock.text(),
-        text,
-        cursor: id + "-" + seq,
-      };
-      this.#records[index] = record;
+      const record = this.#put(instance, clock.text(), lines[i], clock.seconds, clock.nanos);
       appended?.push(record);
-      this.#bytes += text.length;
-      this.#end = seq + 1;
-      while (this.#bytes > this.#maxBytes && this.#end - this.#start > 1) this.#evict();
     }
     if (appended !== undefined) this.#onAppend!(appended, first);
     if (this.#waiters.size > 0 && !this.#wakeScheduled) {
@@ -463,32 +444,42 @@ export class LogHistory {
       throw new RangeError(`Cannot seed ${records.length} records before ${nextSequence}`);
     }
     this.#start = this.#end = nextSequence - records.length;
-    for (const r of records) {
-      const seq = this.#end;
-      if (seq - this.#start === this.#maxLines) this.#evict();
-      const index = seq % this.#maxLines;
-      if (index >= this.#secs.length) this.#grow();
-      this.#secs[index] = r.seconds;
-      this.#nanos[index] = r.nanos;
-      const { name, namespace } = this, { instance, timestamp, text } = r;
-      this.#records[index] = {
-        name,
-        namespace,
-        instance,
-        timestamp,
-        text,
-        cursor: this.cursorOf(seq),
-      };
-      this.#bytes += text.length;
-      this.#end = seq + 1;
-      while (this.#bytes > this.#maxBytes && this.#end - this.#start > 1) this.#evict();
-    }
+    for (const r of records) this.#put(r.instance, r.timestamp, r.text, r.seconds, r.nanos);
     const after = seed.after ?? records.at(-1);
     if (after !== undefined) {
       this.#clock.seconds = after.seconds;
       this.#clock.nanos = after.nanos;
     }
     this.#formerIds = seed.formerIds ?? [];
+  }
+
+  /** Stores a record as the next sequence number, dropping the oldest past the limits. */
+  #put(
+    instance: string,
+    timestamp: string,
+    text: string,
+    seconds: number,
+    nanos: number,
+  ): LogRecord {
+    const seq = this.#end;
+    if (seq - this.#start === this.#maxLines) this.#evict();
+    const index = seq % this.#maxLines;
+    if (index >= this.#secs.length) this.#grow();
+    this.#secs[index] = seconds;
+    this.#nanos[index] = nanos;
+    const record: LogRecord = {
+      name: this.name,
+      namespace: this.namespace,
+      instance,
+      timestamp,
+      text,
+      cursor: this.id + "-" + seq,
+    };
+    this.#records[index] = record;
+    this.#bytes += text.length;
+    this.#end = seq + 1;
+    while (this.#bytes > this.#maxBytes && this.#end - this.#start > 1) this.#evict();
+    return record;
   }
 
   #evict(): void {
