@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { acceptConnections, type Accepted, closeQuietly } from "./accept_connections.ts";
 
 /** Options for {@linkcode guardedServe}. */
 export interface GuardedServeOptions {
@@ -90,14 +91,6 @@ function runtimeServeOnConnection(): ServeOnConnection | undefined {
 /** A signal that never aborts: connections are closed with their `shutdown()`. */
 const never = new AbortController().signal;
 
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
-  }
-}
-
 const defaultOnError = (): Response => new Response("internal error\n", { status: 500 });
 
 /**
@@ -126,39 +119,11 @@ export function guardedServe(handler: Handler, options: GuardedServeOptions): Gu
   const wanted = options.headerTimeoutMs > 0 || options.maxPendingPerPeer > 0;
   if (serveOn === undefined || !wanted) return plainServe(handler, options, onError);
 
-  const listener = options.cert !== undefined && options.key !== undefined
-    ? Deno.listenTls({
-      hostname: options.hostname,
-      port: options.port,
-      cert: options.cert,
-      key: options.key,
-      alpnProtocols: ["h2", "http/1.1"],
-    })
-    : Deno.listen({ hostname: options.hostname, port: options.port });
-  const addr = listener.addr as Deno.NetAddr;
-  const stats = { accepted: 0, timedOut: 0, refused: 0, open: 0 };
-  const pendingByPeer = new Map<string, number>();
   const closers = new Set<() => void>();
   const finishing = new Set<Promise<void>>();
   let stopping = false;
 
-  const release = (peer: string) => {
-    const left = (pendingByPeer.get(peer) ?? 1) - 1;
-    if (left <= 0) pendingByPeer.delete(peer);
-    else pendingByPeer.set(peer, left);
-  };
-
-  const serveConnection = (conn: Deno.Conn) => {
-    const peer = (conn.remoteAddr as Deno.NetAddr).hostname;
-    const pending = pendingByPeer.get(peer) ?? 0;
-    if (options.maxPendingPerPeer > 0 && pending >= options.maxPendingPerPeer) {
-      stats.refused++;
-      closeQuietly(conn);
-      options.onDrop?.(peer, "too-many-pending");
-      return;
-    }
-    pendingByPeer.set(peer, pending + 1);
-    let waiting = true;
+  const serveConnection = ({ conn, peer, released, closed }: Accepted) => {
     let inFlight = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let closing = false;
@@ -175,28 +140,21 @@ export function guardedServe(handler: Handler, options: GuardedServeOptions): Gu
       if (options.headerTimeoutMs <= 0) return;
       timer = setTimeout(() => {
         timer = undefined;
-        stats.timedOut++;
+        acceptor.stats.timedOut++;
         options.onDrop?.(peer, "header-timeout");
         close();
       }, options.headerTimeoutMs);
     };
     const guarded: Handler = (request, info) => {
-      if (timer !== undefined) {
-        clearTimeout(timer);
-        timer = undefined;
-      }
-      if (waiting) {
-        waiting = false;
-        release(peer);
-      }
+      clearTimeout(timer);
+      timer = undefined;
+      released();
       inFlight++;
       info.completed.finally(() => {
         if (--inFlight === 0 && !stopping && !closing) arm();
       });
       return handler(request, info);
     };
-    stats.accepted++;
-    stats.open++;
     closers.add(close);
     arm();
     const serve = (): Promise<void> => {
@@ -220,27 +178,12 @@ export function guardedServe(handler: Handler, options: GuardedServeOptions): Gu
       : serve();
     finished.catch(() => {}).then(() => {
       clearTimeout(timer);
-      if (waiting) release(peer);
       closers.delete(close);
-      stats.open--;
+      closed();
     });
   };
-
-  const accepting = (async () => {
-    while (!stopping) {
-      let conn: Deno.Conn;
-      try {
-        conn = await listener.accept();
-      } catch (error) {
-        if (stopping || error instanceof Deno.errors.BadResource) break;
-        options.onAcceptError?.(error);
-        // Out of descriptors and the like: give open connections a moment to end.
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        continue;
-      }
-      serveConnection(conn);
-    }
-  })();
+  const acceptor = acceptConnections(options, ["h2", "http/1.1"], serveConnection);
+  const addr = acceptor.addr;
 
   let finishedResolve!: () => void;
   const finished = new Promise<void>((resolve) => finishedResolve = resolve);
@@ -248,12 +191,7 @@ export function guardedServe(handler: Handler, options: GuardedServeOptions): Gu
   const shutdown = () => {
     shuttingDown ??= (async () => {
       stopping = true;
-      try {
-        listener.close();
-      } catch {
-        // Already closed.
-      }
-      await accepting;
+      await acceptor.stop();
       for (const close of closers) close();
       while (finishing.size > 0) await Promise.allSettled([...finishing]);
       finishedResolve();
@@ -266,7 +204,7 @@ export function guardedServe(handler: Handler, options: GuardedServeOptions): Gu
     addr,
     guarded: true,
     get stats(): GuardStats {
-      return { ...stats };
+      return acceptor.snapshot();
     },
     finished,
     shutdown,

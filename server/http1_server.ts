@@ -13,6 +13,8 @@
  * @module
  */
 import { STATUS_TEXT } from "@std/http/status";
+import { acceptConnections, type Accepted } from "./accept_connections.ts";
+import { BufferedSocket } from "./buffered_socket.ts";
 import { isHeadError, parseRequestHead } from "./http1_request_head.ts";
 import { textResponse } from "./text_response.ts";
 import type { GuardedServeOptions, GuardedServer, GuardStats } from "./guarded_serve.ts";
@@ -31,7 +33,6 @@ const encoder = new TextEncoder();
 const statusText: Readonly<Record<number, string>> = STATUS_TEXT;
 const CRLF = encoder.encode("\r\n");
 const LAST_CHUNK = encoder.encode("0\r\n\r\n");
-const READ_SIZE = 2048;
 
 let dateSecond = -1;
 let dateText = "";
@@ -44,86 +45,6 @@ function httpDate(): string {
     dateText = new Date(now).toUTCString();
   }
   return dateText;
-}
-
-/** A socket and the bytes read from it that no request has used yet. */
-class Socket {
-  readonly conn: Deno.Conn;
-  #buffer = new Uint8Array(0);
-  #length = 0;
-  #reading: Promise<boolean> | undefined;
-  /** The peer closed or reset. */
-  gone = false;
-  /** Whether the last read brought a line end (only then can a head be complete). */
-  newline = false;
-
-  constructor(conn: Deno.Conn) {
-    this.conn = conn;
-  }
-
-  get length(): number {
-    return this.#length;
-  }
-  get bytes(): Uint8Array {
-    return this.#buffer;
-  }
-
-  /** Drops the first `n` bytes. */
-  consume(n: number): void {
-    this.#buffer.copyWithin(0, n, this.#length);
-    this.#length -= n;
-  }
-
-  /**
-   * One read at a time, shared by whoever waits: resolves `true` when bytes
-   * were added, `false` when the peer is gone.
-   */
-  fill(): Promise<boolean> {
-    this.#reading ??= (async () => {
-      const chunk = new Uint8Array(READ_SIZE);
-      let n: number | null;
-      try {
-        n = await this.conn.read(chunk);
-      } catch {
-        n = null;
-      }
-      this.#reading = undefined;
-      if (n === null) {
-        this.gone = true;
-        return false;
-      }
-      if (this.#length + n > this.#buffer.length) {
-        const grown = new Uint8Array(Math.max(this.#length + n, this.#buffer.length * 2));
-        grown.set(this.#buffer.subarray(0, this.#length));
-        this.#buffer = grown;
-      }
-      this.#buffer.set(chunk.subarray(0, n), this.#length);
-      this.#length += n;
-      this.newline = chunk.subarray(0, n).includes(10);
-      return true;
-    })();
-    return this.#reading;
-  }
-
-  /** Writes all of `bytes`; `false` when the peer is gone. */
-  async write(bytes: Uint8Array): Promise<boolean> {
-    try {
-      for (let off = 0; off < bytes.length;) off += await this.conn.write(bytes.subarray(off));
-      return true;
-    } catch {
-      this.gone = true;
-      return false;
-    }
-  }
-
-  close(): void {
-    this.gone = true;
-    try {
-      this.conn.close();
-    } catch {
-      // Already closed.
-    }
-  }
 }
 
 function simpleResponse(status: number, message: string): Uint8Array {
@@ -147,7 +68,7 @@ const framed = new WeakMap<Uint8Array, Uint8Array>();
 const COPY_LIMIT = 8192;
 
 /** Writes `data` as one chunk without copying it. */
-async function writeUnframed(socket: Socket, data: Uint8Array): Promise<boolean> {
+async function writeUnframed(socket: BufferedSocket, data: Uint8Array): Promise<boolean> {
   return await socket.write(encoder.encode(data.length.toString(16) + "\r\n")) &&
     await socket.write(data) && await socket.write(CRLF);
 }
@@ -192,37 +113,19 @@ function chunk(data: Uint8Array): Uint8Array {
  */
 export function serveHttp1(handler: Handler, options: Http1ServeOptions): GuardedServer {
   const maxHead = options.maxHeadBytes ?? 16384;
-  const listener = options.cert !== undefined && options.key !== undefined
-    ? Deno.listenTls({
-      hostname: options.hostname,
-      port: options.port,
-      cert: options.cert,
-      key: options.key,
-      alpnProtocols: ["http/1.1"],
-    })
-    : Deno.listen({ hostname: options.hostname, port: options.port });
-  const addr = listener.addr as Deno.NetAddr;
   const scheme = options.cert !== undefined ? "https" : "http";
-  const stats = { accepted: 0, timedOut: 0, refused: 0, open: 0 };
-  const pendingByPeer = new Map<string, number>();
   /** Open connections: each closes itself when idle once `stopping` is set. */
-  const idleClosers = new Map<Socket, () => void>();
+  const idleClosers = new Map<BufferedSocket, () => void>();
   const running = new Set<Promise<void>>();
   let stopping = false;
 
-  const release = (peer: string) => {
-    const left = (pendingByPeer.get(peer) ?? 1) - 1;
-    if (left <= 0) pendingByPeer.delete(peer);
-    else pendingByPeer.set(peer, left);
-  };
-
   /** Reads the next request head; `undefined` when the connection is over. */
-  const nextHead = async (socket: Socket, peer: string) => {
+  const nextHead = async (socket: BufferedSocket, peer: string) => {
     let timedOut = false;
     const timer = options.headerTimeoutMs > 0
       ? setTimeout(() => {
         timedOut = true;
-        stats.timedOut++;
+        acceptor.stats.timedOut++;
         options.onDrop?.(peer, "header-timeout");
         socket.close();
       }, options.headerTimeoutMs)
@@ -248,7 +151,7 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
 
   /** Writes `response`; `true` when the connection may serve another request. */
   const respond = async (
-    socket: Socket,
+    socket: BufferedSocket,
     response: Response,
     method: string,
     minor: 0 | 1,
@@ -337,34 +240,15 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
     return keepAlive && !socket.gone;
   };
 
-  const serveConnection = async (conn: Deno.Conn) => {
+  const serveConnection = async ({ conn, peer, released, closed }: Accepted) => {
     const remoteAddr = conn.remoteAddr as Deno.NetAddr;
-    const peer = remoteAddr.hostname;
-    const pending = pendingByPeer.get(peer) ?? 0;
-    if (options.maxPendingPerPeer > 0 && pending >= options.maxPendingPerPeer) {
-      stats.refused++;
-      try {
-        conn.close();
-      } catch {
-        // Already gone.
-      }
-      options.onDrop?.(peer, "too-many-pending");
-      return;
-    }
-    pendingByPeer.set(peer, pending + 1);
-    let waiting = true;
-    stats.accepted++;
-    stats.open++;
     // Small writes go out at once (no Nagle delay behind an unacknowledged one).
     if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
-    const socket = new Socket(conn);
+    const socket = new BufferedSocket(conn);
     try {
       for (;;) {
         const head = await nextHead(socket, peer);
-        if (waiting) {
-          waiting = false;
-          release(peer);
-        }
+        released();
         if (head === undefined) break;
         if (isHeadError(head)) {
           await socket.write(simpleResponse(head.status, head.message));
@@ -432,29 +316,17 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
         if (!again || stopping) break;
       }
     } finally {
-      if (waiting) release(peer);
       socket.close();
-      stats.open--;
+      closed();
     }
   };
 
-  const accepting = (async () => {
-    while (!stopping) {
-      let conn: Deno.Conn;
-      try {
-        conn = await listener.accept();
-      } catch (error) {
-        if (stopping || error instanceof Deno.errors.BadResource) break;
-        options.onAcceptError?.(error);
-        // Out of descriptors and the like: give open connections a moment to end.
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        continue;
-      }
-      const task = serveConnection(conn).catch((error) => options.onAcceptError?.(error));
-      running.add(task);
-      task.finally(() => running.delete(task));
-    }
-  })();
+  const acceptor = acceptConnections(options, ["http/1.1"], (accepted) => {
+    const task = serveConnection(accepted).catch((error) => options.onAcceptError?.(error));
+    running.add(task);
+    task.finally(() => running.delete(task));
+  });
+  const addr = acceptor.addr;
 
   let finishedResolve!: () => void;
   const finished = new Promise<void>((resolve) => finishedResolve = resolve);
@@ -462,12 +334,7 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
   const shutdown = () => {
     shuttingDown ??= (async () => {
       stopping = true;
-      try {
-        listener.close();
-      } catch {
-        // Already closed.
-      }
-      await accepting;
+      await acceptor.stop();
       for (const close of idleClosers.values()) close();
       while (running.size > 0) await Promise.allSettled([...running]);
       finishedResolve();
@@ -480,7 +347,7 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
     addr,
     guarded: true,
     get stats(): GuardStats {
-      return { ...stats };
+      return acceptor.snapshot();
     },
     finished,
     shutdown,
