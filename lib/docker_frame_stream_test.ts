@@ -2,6 +2,7 @@ import { assertEquals, assertThrows } from "@std/assert";
 import { DockerFrameDecoder, type DockerLine } from "./docker_frame_decoder.ts";
 import { DockerFrameStream, type DockerFrameStreamOptions } from "./docker_frame_stream.ts";
 import { cutMarker } from "./line_batch_stream.ts";
+import { concat } from "@std/bytes";
 
 const encoder = new TextEncoder();
 
@@ -11,16 +12,6 @@ function frame(type: number, payload: string | Uint8Array): Uint8Array {
   out[0] = type;
   new DataView(out.buffer).setUint32(4, bytes.length);
   out.set(bytes, 8);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
@@ -54,17 +45,17 @@ const out = (text: string): DockerLine => ({ output: "stdout", text });
 const err = (text: string): DockerLine => ({ output: "stderr", text });
 
 Deno.test("DockerFrameStream emits every line a chunk completes as one batch", async () => {
-  const body = concat(frame(1, "a\nb\n"), frame(2, "x\n"), frame(1, "c\n"));
+  const body = concat([frame(1, "a\nb\n"), frame(2, "x\n"), frame(1, "c\n")]);
   assertEquals(await decode([body]), [[out("a"), out("b"), err("x"), out("c")]]);
 });
 
 Deno.test("DockerFrameStream keeps stdout and stderr lines apart", async () => {
-  const body = concat(frame(1, "std"), frame(2, "err "), frame(1, "out\n"), frame(2, "line\n"));
+  const body = concat([frame(1, "std"), frame(2, "err "), frame(1, "out\n"), frame(2, "line\n")]);
   assertEquals(await decode([body]), [[out("stdout"), err("err line")]]);
 });
 
 Deno.test("DockerFrameStream decodes a body split at every byte boundary", () => {
-  const body = concat(
+  const body = concat([
     frame(1, "first line\r\nsecond "),
     frame(2, "é to stderr\n"),
     frame(0, ""),
@@ -73,7 +64,7 @@ Deno.test("DockerFrameStream decodes a body split at every byte boundary", () =>
     frame(2, encoder.encode("€ split\n").subarray(2)),
     frame(3, "Error grabbing logs: boom\n"),
     frame(1, "no newline at the end"),
-  );
+  ]);
   const want = [
     out("first line"),
     err("é to stderr"),
@@ -100,7 +91,7 @@ Deno.test("DockerFrameStream decodes a body split at every byte boundary", () =>
 Deno.test("DockerFrameStream joins pieces of a long line and drops their timestamps", () => {
   const ts1 = "2024-05-06T07:08:09.000000001Z";
   const ts2 = "2024-05-06T07:08:09.000000002Z";
-  const body = concat(
+  const body = concat([
     frame(1, `${ts1} aaaa`),
     frame(2, `${ts1} err\n`),
     frame(1, `${ts2} bbbb`),
@@ -108,7 +99,7 @@ Deno.test("DockerFrameStream joins pieces of a long line and drops their timesta
     frame(1, `${ts2} next\n`),
     frame(2, `${ts2} not a timestamp`),
     frame(2, "2024-05-06 07:08 x\n"),
-  );
+  ]);
   const want = [
     err(`${ts1} err`),
     out(`${ts1} aaaabbbbcccc`),
@@ -132,7 +123,7 @@ Deno.test("DockerFrameStream reads a raw TTY body as stdout lines", async () => 
     out("2024-05-06T07:08:09Z world"),
   ]]);
   for (let i = 0; i <= body.length; i++) {
-    assertEquals(decodeSplit(concat(body, rest), [i], { timestamps: true }), [
+    assertEquals(decodeSplit(concat([body, rest]), [i], { timestamps: true }), [
       out("2024-05-06T07:08:09Z hello"),
       out("2024-05-06T07:08:09Z world"),
     ], `split at ${i}`);
@@ -169,7 +160,7 @@ Deno.test("DockerFrameStream honours an explicit framing", () => {
 });
 
 Deno.test("DockerFrameStream cuts long lines and keeps memory bounded", () => {
-  const body = concat(frame(1, "abcdefgh"), frame(1, "ij\r\nok\n"), frame(2, "1234\r\n"));
+  const body = concat([frame(1, "abcdefgh"), frame(1, "ij\r\nok\n"), frame(2, "1234\r\n")]);
   assertEquals(decodeSplit(body, [3], { maxLineLength: 4 }), [
     out("abcd" + cutMarker(6)),
     out("ok"),
@@ -197,6 +188,6 @@ Deno.test("DockerFrameStream survives random bytes", () => {
 
 Deno.test("DockerFrameStream reads a frame whose payload is empty or huge", () => {
   const big = "x".repeat(100_000);
-  const body = concat(frame(1, ""), frame(1, big + "\n"), frame(2, ""));
+  const body = concat([frame(1, ""), frame(1, big + "\n"), frame(2, "")]);
   assertEquals(decodeSplit(body, [4, 9, 50_000], { maxLineLength: 200_000 }), [out(big)]);
 });

@@ -38,7 +38,8 @@ import { NdjsonLogDecoderStream } from "../lib/ndjson_log_decoder_stream.ts";
 import { SseLogDecoderStream } from "../lib/sse_log_decoder_stream.ts";
 import { toLogRecord } from "../lib/to_log_record.ts";
 import type { LogRecord } from "../lib/types.ts";
-import { byteByByte, concat, everySplit, Fuzz, Tally, utf8 } from "./helpers/fuzz.ts";
+import { concat } from "@std/bytes";
+import { byteByByte, everySplit, Fuzz, Tally, utf8 } from "./helpers/fuzz.ts";
 
 const LF = 0x0a, CR = 0x0d;
 /** First bytes that cannot start a JSON value nor be whitespace (0x80, 0xff: bad UTF-8). */

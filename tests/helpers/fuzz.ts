@@ -128,16 +128,6 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** What one decoder was fed and what it did, summed over a test. */
 export class Tally {
   inputs = 0;

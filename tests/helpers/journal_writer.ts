@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { concat } from "@std/bytes";
 
 /** Where Debian and Ubuntu install systemd-journal-remote. */
 export const JOURNAL_REMOTE = "/lib/systemd/systemd-journal-remote";
@@ -99,13 +100,7 @@ export function encodeExport(
     for (const [name, value] of Object.entries(init.fields ?? {})) field(parts, name, value);
     parts.push(encoder.encode("\n"));
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 /**
