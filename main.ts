@@ -54,7 +54,7 @@ function shutdownSignal(): AbortSignal {
 }
 
 /** The permissions `fnlogs` runs with (the same as `deno task serve` and `deno task logs`). */
-const RUN_FLAGS = [
+export const RUN_FLAGS = [
   "--unstable-no-legacy-abort",
   "--allow-read",
   "--allow-write",

@@ -4,19 +4,13 @@
  * Used by the black-box tests and by the benchmarks.
  */
 import { TextLineStream } from "@std/streams";
+import { RUN_FLAGS } from "../../main.ts";
 
 /** The entry point. */
 export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
-/** The flags `deno task serve` and `deno task logs` run with. */
-export const RUN_FLAGS = [
-  "--unstable-no-legacy-abort",
-  "--allow-read",
-  "--allow-write",
-  "--allow-net",
-  "--allow-env",
-  "--allow-run",
-];
+/** The flags `deno task serve` and `deno task logs` run with (main.ts's own list). */
+export { RUN_FLAGS };
 
 /** A running `fnlogs serve`. */
 export interface ServeProcess extends AsyncDisposable {
