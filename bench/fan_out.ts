@@ -5,7 +5,7 @@
  * to a client reading it, and the server's CPU.
  */
 import type { Row } from "./main.ts";
-import { ROOT, startServer } from "./harness.ts";
+import { ONE_ADDRESS_LOAD_ARGS, ROOT, startServer } from "./harness.ts";
 
 /** Runs bench/load_followers.ts with `options`, killing it after `deadlineMs`; returns its JSON line. */
 export async function runLoad(
@@ -40,14 +40,7 @@ export async function runLoad(
 export async function measureFanOut(quick: boolean): Promise<Row[]> {
   const clients = quick ? 200 : 1000;
   const seconds = quick ? 4 : 10;
-  await using server = await startServer("fan_out", [
-    "--quiet",
-    // Every load-generator connection comes from 127.0.0.1.
-    "--max-streams-per-client",
-    "20000",
-    "--max-pending-per-client",
-    "1000",
-  ]);
+  await using server = await startServer("fan_out", ["--quiet", ...ONE_ADDRESS_LOAD_ARGS]);
   const port = Number(new URL(server.url).port);
   await new Promise((r) => setTimeout(r, 1000)); // let the ticker start
   const r = await runLoad(

@@ -31,6 +31,23 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+/**
+ * Flags for a server that a load generator on 127.0.0.1 connects to many
+ * times: every connection comes from one address, so the per-address caps
+ * are lifted.
+ */
+export const ONE_ADDRESS_LOAD_ARGS = [
+  "--max-streams-per-client",
+  "20000",
+  "--max-pending-per-client",
+  "1000",
+];
+
+/** `fnlogs serve` flags that hold a `lines`-line history of the bulk function whole. */
+export function bulkHistoryArgs(lines: number): string[] {
+  return ["--history-lines", String(lines + 10), "--history-bytes", String(1 << 30), "--quiet"];
+}
+
 /** Extra `fnlogs serve` flags for every server, for A/B runs: `FNLOGS_BENCH_SERVE_ARGS="--engine deno"`. */
 const EXTRA_ARGS = (Deno.env.get("FNLOGS_BENCH_SERVE_ARGS") ?? "").split(" ").filter((a) =>
   a !== ""

@@ -6,18 +6,14 @@
  * within 1 s of its being written.
  */
 import type { Row } from "./main.ts";
-import { startServer } from "./harness.ts";
+import { ONE_ADDRESS_LOAD_ARGS, startServer } from "./harness.ts";
 import { runLoad } from "./fan_out.ts";
 
 export async function measureManyFollowers(quick: boolean): Promise<Row[]> {
   const clients = quick ? 2000 : 10000;
   await using server = await startServer("many_followers", [
     "--quiet",
-    // Every load-generator connection comes from 127.0.0.1.
-    "--max-streams-per-client",
-    "20000",
-    "--max-pending-per-client",
-    "1000",
+    ...ONE_ADDRESS_LOAD_ARGS,
     "--max-streams",
     "20000",
   ]);

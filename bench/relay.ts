@@ -4,7 +4,7 @@
  * first, against the direct path in the same run.
  */
 import type { Row } from "./main.ts";
-import { epochMs, percentile, startServer, timed, until } from "./harness.ts";
+import { bulkHistoryArgs, epochMs, percentile, startServer, timed, until } from "./harness.ts";
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
@@ -40,13 +40,7 @@ async function followLags(url: string, samples: number): Promise<number[]> {
 export async function measureRelay(quick: boolean): Promise<Row[]> {
   const bulkLines = quick ? 200_000 : 1_000_000;
   const lines = bulkLines + 1;
-  const history = [
-    "--history-lines",
-    String(lines + 10),
-    "--history-bytes",
-    String(1 << 30),
-    "--quiet",
-  ];
+  const history = bulkHistoryArgs(lines);
   await using origin = await startServer("throughput", history, { BULK_LINES: String(bulkLines) });
   await using relay = await startServer("", ["--upstream", origin.url, "--quiet"]);
   await until(

@@ -5,7 +5,16 @@
  * coalescing off, one chunk per message, as the Go reference writes.
  */
 import type { Row } from "./main.ts";
-import { MAIN, median, RUN_FLAGS, type Server, startServer, timed, until } from "./harness.ts";
+import {
+  bulkHistoryArgs,
+  MAIN,
+  median,
+  RUN_FLAGS,
+  type Server,
+  startServer,
+  timed,
+  until,
+} from "./harness.ts";
 
 async function historyReady(server: Server): Promise<boolean> {
   const response = await fetch(`${server.url}/system/logs?name=bulk&tail=1`);
@@ -59,13 +68,7 @@ export async function measureThroughput(quick: boolean): Promise<Row[]> {
   const lines = bulkLines + 1;
   const runs = quick ? 2 : 5;
   const env = { BULK_LINES: String(bulkLines) };
-  const history = [
-    "--history-lines",
-    String(lines + 10),
-    "--history-bytes",
-    String(1 << 30),
-    "--quiet",
-  ];
+  const history = bulkHistoryArgs(lines);
   await using coalesced = await startServer("throughput", history, env);
   await using baseline = await startServer("throughput", [...history, "--no-coalesce"], env);
   // The same server on Deno.serve (guarded): what fnlogs' own HTTP/1.1 engine gains.
