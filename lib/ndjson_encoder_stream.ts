@@ -4,25 +4,17 @@
  *
  * @module
  */
-import { DEFAULT_MAX_CHUNK_BYTES, logBatchEncoder } from "./log_batch_encoder.ts";
+import {
+  DEFAULT_MAX_CHUNK_BYTES,
+  logBatchEncoder,
+  type LogBatchEncoderOptions,
+} from "./log_batch_encoder.ts";
 import type { LogBatch } from "./types.ts";
 
 export { DEFAULT_MAX_CHUNK_BYTES };
 
-/** Options for {@linkcode NdjsonEncoderStream}. */
-export interface NdjsonEncoderStreamOptions {
-  /**
-   * Write everything a batch holds as chunks of up to about this many bytes
-   * (default {@linkcode DEFAULT_MAX_CHUNK_BYTES}). A batch holds what was ready
-   * together, so an idle stream still sends each line at once.
-   */
-  readonly maxChunkBytes?: number;
-  /**
-   * `false` writes one chunk per message, as the Go reference handler does.
-   * Only the benchmark's baseline wants that.
-   */
-  readonly coalesce?: boolean;
-}
+/** Options for {@linkcode NdjsonEncoderStream} (documented on `LogBatchEncoderOptions`). */
+export type NdjsonEncoderStreamOptions = Pick<LogBatchEncoderOptions, "maxChunkBytes" | "coalesce">;
 
 /**
  * Encodes batches of records as NDJSON bytes, one chunk per batch (split at

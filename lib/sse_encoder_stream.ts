@@ -6,18 +6,17 @@
  *
  * @module
  */
-import { logBatchEncoder, SSE_HEARTBEAT } from "./log_batch_encoder.ts";
+import {
+  logBatchEncoder,
+  type LogBatchEncoderOptions,
+  SSE_HEARTBEAT,
+} from "./log_batch_encoder.ts";
 import type { LogBatch } from "./types.ts";
 
 export { SSE_HEARTBEAT };
 
-/** Options for {@linkcode SseEncoderStream}. */
-export interface SseEncoderStreamOptions {
-  /** Write chunks of up to about this many bytes (default 64 KiB). */
-  readonly maxChunkBytes?: number;
-  /** Sent first, once: a `retry:` hint for browsers, in milliseconds. */
-  readonly retryMs?: number;
-}
+/** Options for {@linkcode SseEncoderStream} (documented on `LogBatchEncoderOptions`). */
+export type SseEncoderStreamOptions = Pick<LogBatchEncoderOptions, "maxChunkBytes" | "retryMs">;
 
 /**
  * Encodes batches of records as server-sent events, one chunk per batch, and
