@@ -51,7 +51,7 @@ Deno.test({
     script: "for i in 1 2 3 4 5; do echo a$i; echo e$i >&2; done",
   });
   await api.start(a);
-  await api.waitFor(a, (running) => !running, "stopped");
+  await api.waitStopped(a);
   // A second later: Podman 4 stamps lines in whole seconds, and lines of the
   // same second from two containers have no order.
   const b = await api.create({
@@ -60,7 +60,7 @@ Deno.test({
     script: "sleep 1.1; echo b1; echo b2; echo b3",
   });
   await api.start(b);
-  await api.waitFor(b, (running) => !running, "stopped");
+  await api.waitStopped(b);
 
   const p = provider();
   try {
@@ -90,7 +90,7 @@ Deno.test({ name: "DockerProvider applies since", ignore }, async () => {
   const fn = fnName("since");
   const id = await api.create({ name: `${fn}-1`, fn, script: "echo early; sleep 1.2; echo late" });
   await api.start(id);
-  await api.waitFor(id, (running) => !running, "stopped");
+  await api.waitStopped(id);
   const p = provider();
   try {
     const all = (await Array.fromAsync((await p.openLogs({ name: fn, follow: false })).stream))
@@ -172,11 +172,11 @@ Deno.test({
     const reader = stream.getReader();
     const records = await readUntil(reader, (rs) => rs.length >= 3);
     assertEquals(texts(records), ["one", "two", "three"]);
-    await api.waitFor(id, (running) => !running, "stopped");
+    await api.waitStopped(id);
     await api.start(id);
     await readUntil(reader, (rs) => rs.length >= 6, records);
     assertEquals(texts(records), ["one", "two", "three", "one", "two", "three"]);
-    await api.waitFor(id, (running) => !running, "stopped");
+    await api.waitStopped(id);
     // Opened while it is stopped: history up to the listing, then the next run.
     const second = await p.openLogs({ name: fn, follow: true, tail: 1 });
     const reader2 = second.stream.getReader();
@@ -250,8 +250,8 @@ Deno.test({
   });
   await api.start(tty);
   await api.start(long);
-  await api.waitFor(tty, (running) => !running, "stopped");
-  await api.waitFor(long, (running) => !running, "stopped");
+  await api.waitStopped(tty);
+  await api.waitStopped(long);
   const p = provider();
   try {
     const all = (await Array.fromAsync((await p.openLogs({ name: fn, follow: false })).stream))

@@ -63,7 +63,7 @@ await api.stop(ticker);
 const bulkFn = `${fn}-bulk`;
 const bulk = await api.create({ name: `${bulkFn}-1`, fn: bulkFn, script: `seq 1 ${lines}` });
 await api.start(bulk);
-await api.waitFor(bulk, (running) => !running, "stopped");
+await api.waitStopped(bulk);
 {
   const t0 = performance.now();
   const { stream } = await provider.openLogs({ name: bulkFn, follow: false });

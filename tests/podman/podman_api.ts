@@ -111,17 +111,17 @@ export class PodmanApi implements AsyncDisposable {
     await (await this.request("POST", `/containers/${id}/stop?t=0`)).body?.cancel();
   }
 
-  async inspect(id: string): Promise<{ State: { Running: boolean; Status: string } }> {
-    return await (await this.request("GET", `/containers/${id}/json`)).json();
-  }
-
-  /** Polls the container's state until `want` holds (bounded, no fixed sleep as a sync point). */
-  async waitFor(id: string, want: (running: boolean) => boolean, what: string): Promise<void> {
-    for (let i = 0; i < 400; i++) {
-      if (want((await this.inspect(id)).State.Running)) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error(`Container ${id} never became ${what}`);
+  /**
+   * Blocks until the container has stopped, with the Docker API's own wait (`POST
+   * /containers/{id}/wait`): an event from the service, not a poll. Polling `GET .../json`
+   * instead raced Podman reading `/proc/PID/cgroup` of a process that had just exited (a 500
+   * "no such process" seen in CI). Returns the exit code.
+   */
+  async waitStopped(id: string): Promise<number> {
+    const { StatusCode } = await (await this.request("POST", `/containers/${id}/wait`)).json() as {
+      StatusCode: number;
+    };
+    return StatusCode;
   }
 
   /** Connections open to the service's socket (server side), from /proc/net/unix. */
