@@ -10,6 +10,7 @@ import { InvalidInputError } from "./errors.ts";
 import type { LogBatch, LogRecord } from "./types.ts";
 import { MonotonicClock } from "./monotonic_clock.ts";
 import { parseTimestamp } from "./timestamp.ts";
+import { END, type PollSource, pollSourceStream } from "./poll_source.ts";
 
 /** Options for {@linkcode LogHistory}. */
 export interface LogHistoryOptions {
@@ -319,76 +320,84 @@ export class LogHistory {
    * the next append when following. A reader that the ring lapped gets one
    * gap record first. Without `follow` it closes when caught up; with it, it
    * closes after `close()` once caught up. Cancelling removes the reader.
+   * The stream is a {@linkcode pollSourceStream}: the server polls it
+   * without a promise per batch.
    */
   read(position: number, options: HistoryReadOptions): ReadableStream<LogBatch> {
+    return pollSourceStream(this.#follower(position, options));
+  }
+
+  #follower(position: number, options: HistoryReadOptions): PollSource<LogBatch> {
     const { follow, signal } = options;
     const instance = options.instance || undefined;
     let pos = Math.min(position, this.#end);
     let done = false;
+    let failure: { reason: unknown } | undefined;
     let waiter: (() => void) | undefined;
-    let onAbort: (() => void) | undefined;
-    let onClose: (() => void) | undefined;
     this.#followers++;
+    // The one entry in the history's waiters: it calls whoever waits now.
+    const wake = () => {
+      const w = waiter;
+      if (w === undefined) return;
+      waiter = undefined;
+      this.#waiters.delete(wake);
+      w();
+    };
     const finish = () => {
       if (done) return;
       done = true;
       this.#followers--;
-      this.#closers.delete(onClose!);
-      if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
-      if (waiter !== undefined) {
-        this.#waiters.delete(waiter);
-        waiter();
-      }
+      this.#closers.delete(onClose);
+      signal?.removeEventListener("abort", onAbort);
+      wake();
     };
-    return new ReadableStream<LogBatch>({
-      start: (controller) => {
-        onClose = () => {
-          if (waiter !== undefined || pos < this.#end) return; // a pull or a read ends it
-          finish();
-          controller.close();
-        };
-        this.#closers.add(onClose);
-        if (signal === undefined) return;
-        onAbort = () => {
-          if (done) return;
-          finish();
-          controller.error(signal.reason);
-        };
-        if (signal.aborted) onAbort();
-        else signal.addEventListener("abort", onAbort, { once: true });
-      },
-      pull: async (controller) => {
-        while (!done) {
+    // Readers that are caught up end at once; the others when they catch up.
+    const onClose = () => {
+      if (pos >= this.#end) finish();
+    };
+    const onAbort = () => {
+      if (done) return;
+      failure = { reason: signal!.reason };
+      finish();
+    };
+    this.#closers.add(onClose);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    return {
+      poll: () => {
+        for (;;) {
+          if (failure !== undefined) throw failure.reason;
+          if (done) return END;
           if (pos < this.#start) {
             const missed = this.#start - pos;
             pos = this.#start;
-            controller.enqueue([this.#gap(missed)]);
-            return;
+            return [this.#gap(missed)];
           }
           if (pos < this.#end) {
             const batch = instance === undefined
               ? this.slice(pos, pos = Math.min(this.#end, pos + this.#maxBatch))
               : this.#filtered(pos, instance, (next) => pos = next);
-            if (batch.length > 0) {
-              controller.enqueue(batch);
-              return;
-            }
+            if (batch.length > 0) return batch;
             continue;
           }
           if (!follow || this.#closed) {
             finish();
-            controller.close();
-            return;
+            return END;
           }
-          await new Promise<void>((resolve) => {
-            waiter = resolve;
-            this.#waiters.add(resolve);
-          });
-          waiter = undefined;
+          return undefined;
         }
       },
+      wait: (ready) => {
+        if (done || pos < this.#end || this.#closed) {
+          waiter = undefined;
+          this.#waiters.delete(wake);
+          return queueMicrotask(ready);
+        }
+        waiter = ready;
+        this.#waiters.add(wake);
+      },
       cancel: finish,
-    }, { highWaterMark: 0 });
+    };
   }
 
   /**

@@ -14,6 +14,7 @@
  */
 import { STATUS_TEXT } from "@std/http/status";
 import { acceptConnections, type Accepted } from "./accept_connections.ts";
+import { END, readerPollSource } from "../lib/poll_source.ts";
 import { BufferedSocket } from "./buffered_socket.ts";
 import { isHeadError, parseRequestHead } from "./http1_request_head.ts";
 import { textResponse } from "./text_response.ts";
@@ -58,6 +59,9 @@ function simpleResponse(status: number, message: string): Uint8Array {
       }\r\nconnection: close\r\ndate: ${httpDate()}\r\n\r\n${body}`,
   );
 }
+
+/** What the body's poll threw, held until the write before it is done. */
+const FAILED: unique symbol = Symbol("failed");
 
 const framed = new WeakMap<Uint8Array, Uint8Array>();
 /**
@@ -184,9 +188,17 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
       await body.cancel("client went away").catch(() => {});
       return false;
     }
-    const reader = body.getReader();
+    // Our own bodies (a follower's) are polled without a promise per chunk.
+    const source = readerPollSource(body);
     // A read stays pending while the body streams: the peer going away ends it at once.
     let streaming = true;
+    let settle: (keepOpen: boolean) => void = () => {};
+    const cut = () => {
+      socket.close();
+      if (!gone.signal.aborted) gone.abort(new Error("connection closed"));
+      source.cancel("connection closed");
+      settle(false);
+    };
     (async () => {
       while (streaming && !socket.gone && !gone.signal.aborted) {
         if (!await socket.fill()) break;
@@ -194,48 +206,73 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
       }
       if (streaming && socket.gone && !gone.signal.aborted) {
         gone.abort(new Error("client went away"));
-        reader.cancel("client went away").catch(() => {});
+        source.cancel("client went away");
+        settle(false);
       }
     })();
-    let ended = false;
-    // One write in flight while the next chunk is read (and encoded): the
-    // socket and the encoder work at the same time, and no more than two
-    // chunks are ever held for a slow client.
-    let writing: Promise<boolean> = Promise.resolve(true);
-    const wrote = async () => {
-      if (await writing) return true;
-      gone.abort(new Error("client went away"));
-      await reader.cancel("client went away").catch(() => {});
-      return false;
-    };
-    try {
-      for (;;) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch {
-          await writing;
-          return false; // Cut without the terminator: the client can tell.
+    const ended = await new Promise<boolean>((resolve) => {
+      settle = (value) => {
+        if (!streaming) return;
+        streaming = false;
+        resolve(value);
+      };
+      // Polls and writes until nothing is ready, then waits to be called again.
+      // One write in flight at a time, with the next chunk polled (and so
+      // encoded) while it is: the socket and the encoder work at once, and a
+      // slow client holds at most two chunks.
+      let inFlight = false;
+      let waiting = false;
+      let held: Uint8Array | typeof END | typeof FAILED | undefined;
+      const pump = (): void => {
+        for (;;) {
+          if (!streaming) return;
+          if (socket.gone) return cut();
+          let data = held;
+          held = undefined;
+          if (data === undefined) {
+            try {
+              data = source.poll();
+            } catch {
+              data = FAILED;
+            }
+          }
+          if (data === undefined) {
+            // With a write in flight, its end polls again.
+            if (!inFlight && !waiting) {
+              waiting = true;
+              source.wait(ready);
+            }
+            return;
+          }
+          if (inFlight) {
+            held = data;
+            return;
+          }
+          if (data === FAILED) return cut(); // Cut without the terminator: the client can tell.
+          if (data === END) return settle(true);
+          if (data.length === 0) continue;
+          inFlight = true;
+          const writing = !chunked
+            ? socket.write(data)
+            : data.length < COPY_LIMIT
+            ? socket.write(chunk(data))
+            : writeUnframed(socket, data);
+          writing.then(wrote);
         }
-        if (!await wrote()) return false;
-        if (result.done) break;
-        const data = result.value;
-        if (data.length === 0) continue;
-        writing = !chunked
-          ? socket.write(data)
-          : data.length < COPY_LIMIT
-          ? socket.write(chunk(data))
-          : writeUnframed(socket, data);
-      }
-      ended = true;
-    } finally {
-      streaming = false;
-      if (!ended) {
-        socket.close();
-        if (!gone.signal.aborted) gone.abort(new Error("connection closed"));
-        reader.cancel("connection closed").catch(() => {});
-      }
-    }
+      };
+      const ready = (): void => {
+        waiting = false;
+        pump();
+      };
+      const wrote = (ok: boolean): void => {
+        inFlight = false;
+        if (ok) return pump();
+        if (!gone.signal.aborted) gone.abort(new Error("client went away"));
+        cut();
+      };
+      pump();
+    });
+    if (!ended) return false;
     if (chunked && !await socket.write(LAST_CHUNK)) return false;
     return keepAlive && !socket.gone;
   };

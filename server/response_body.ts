@@ -7,6 +7,7 @@
  * @module
  */
 import type { LogBatchEncoder } from "../lib/log_batch_encoder.ts";
+import { END, type PollSource, pollSourceStream, readerPollSource } from "../lib/poll_source.ts";
 import type { LogBatch } from "../lib/types.ts";
 import type { OpenStream, OpenStreams } from "./open_streams.ts";
 
@@ -30,9 +31,11 @@ export interface ResponseBodyOptions {
 }
 
 /**
- * The response body that sends `source`'s batches as `encoder` encodes them
- * (encoding here rather than in a stream stage of its own saves two stream
- * hops per batch, which is most of a follower's cost when many follow). A
+ * The response body that sends `source`'s batches as `encoder` encodes them.
+ * It is a {@linkcode pollSourceStream}, and it polls `source` when that is
+ * one too (a history follower): a batch then goes from the history through
+ * the encoder to the HTTP engine's socket write without a promise between
+ * them, which is most of a follower's cost when many follow one function. A
  * failure of the source errors the body, which cuts the connection without
  * the terminating chunk, so the client can tell it from an end.
  */
@@ -41,14 +44,26 @@ export function responseBody(
   encoder: LogBatchEncoder,
   options: ResponseBodyOptions = {},
 ): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let started = false;
+  const inner = readerPollSource(source);
+  /** Chunks to send before polling `inner` again (the first bytes, a heartbeat, the rest of a batch, the end marker). */
+  const queue: Uint8Array[] = [];
+  if (encoder.first !== undefined) queue.push(encoder.first);
   let lastWrite = performance.now();
   let done = false;
+  let waiter: (() => void) | undefined;
+  let innerWaiting = false;
   let heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   let durationTimer: ReturnType<typeof setTimeout> | undefined;
 
+  const wake = () => {
+    const w = waiter;
+    waiter = undefined;
+    w?.();
+  };
+  const onInnerReady = () => {
+    innerWaiting = false;
+    wake();
+  };
   const finish = (how: "ended" | "cancelled" | "failed"): boolean => {
     if (done) return false;
     done = true;
@@ -62,81 +77,73 @@ export function responseBody(
   const handle: OpenStream = {
     end() {
       if (!finish("ended")) return;
-      reader.cancel("stream ended by the server").catch(() => {});
-      try {
-        if (options.endMarker !== undefined) controller.enqueue(options.endMarker);
-        controller.close();
-      } catch {
-        // Already closed or errored by a concurrent pull.
-      }
+      inner.cancel("stream ended by the server");
+      queue.length = 0;
+      if (options.endMarker !== undefined) queue.push(options.endMarker);
+      wake();
     },
   };
+  // The client is gone: what is queued is dropped, and the body just ends.
   const onAbort = () => {
     if (!finish("cancelled")) return;
-    reader.cancel(options.signal?.reason ?? "client went away").catch(() => {});
-    try {
-      // The client is gone: closing (not erroring) keeps Deno from logging the body's error.
-      controller.close();
-    } catch {
-      // Already closed.
-    }
+    inner.cancel(options.signal?.reason ?? "client went away");
+    queue.length = 0;
+    wake();
   };
 
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-      options.registry?.add(handle);
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      const { heartbeat, heartbeatMs, maxDurationMs } = options;
-      if (heartbeat !== undefined && heartbeatMs !== undefined && heartbeatMs > 0) {
-        heartbeatTimer = setInterval(() => {
-          if (performance.now() - lastWrite < heartbeatMs) return;
-          lastWrite = performance.now();
-          try {
-            c.enqueue(heartbeat);
-          } catch {
-            // The stream is closing.
-          }
-        }, Math.max(heartbeatMs / 2, 10));
-      }
-      if (maxDurationMs !== undefined && maxDurationMs > 0) {
-        durationTimer = setTimeout(() => handle.end(), maxDurationMs);
-      }
-    },
-    async pull(c) {
-      if (!started) {
-        started = true;
-        if (encoder.first !== undefined) return c.enqueue(encoder.first);
-      }
-      // Until something to send: a pull that enqueues nothing is not called again.
+  const body: PollSource<Uint8Array> = {
+    poll() {
       for (;;) {
-        let result: ReadableStreamReadResult<LogBatch>;
+        if (queue.length > 0) return queue.shift();
+        if (done) return END;
+        let batch: LogBatch | typeof END | undefined;
         try {
-          result = await reader.read();
+          batch = inner.poll();
         } catch (error) {
-          if (finish("failed")) {
-            options.onError?.(error);
-            c.error(error);
-          }
-          return;
+          if (finish("failed")) options.onError?.(error);
+          throw error;
         }
-        if (done) return;
-        if (result.done) {
+        if (batch === undefined) return undefined;
+        if (batch === END) {
           finish("ended");
-          if (encoder.last !== undefined) c.enqueue(encoder.last);
-          c.close();
-          return;
+          if (encoder.last !== undefined) queue.push(encoder.last);
+          continue;
         }
-        const chunks = encoder.encode(result.value);
+        const chunks = encoder.encode(batch);
         if (chunks.length === 0) continue;
-        lastWrite = performance.now();
-        for (const chunk of chunks) c.enqueue(chunk);
-        return;
+        if (heartbeatTimer !== undefined) lastWrite = performance.now();
+        if (chunks.length === 1) return chunks[0];
+        queue.push(...chunks);
       }
     },
-    async cancel(reason) {
-      if (finish("cancelled")) await reader.cancel(reason);
+    wait(ready) {
+      if (queue.length > 0 || done) return queueMicrotask(ready);
+      waiter = ready;
+      if (innerWaiting) return;
+      innerWaiting = true;
+      inner.wait(onInnerReady);
     },
-  }, { highWaterMark: 0 });
+    cancel(reason) {
+      if (finish("cancelled")) inner.cancel(reason);
+      queue.length = 0;
+      wake();
+    },
+  };
+
+  options.registry?.add(handle);
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
+  const { heartbeat, heartbeatMs, maxDurationMs } = options;
+  if (!done && heartbeat !== undefined && heartbeatMs !== undefined && heartbeatMs > 0) {
+    heartbeatTimer = setInterval(() => {
+      if (performance.now() - lastWrite < heartbeatMs || queue.length > 0) return;
+      lastWrite = performance.now();
+      queue.push(heartbeat);
+      wake();
+    }, Math.max(heartbeatMs / 2, 10));
+  }
+  if (!done && maxDurationMs !== undefined && maxDurationMs > 0) {
+    durationTimer = setTimeout(() => handle.end(), maxDurationMs);
+  }
+  return pollSourceStream(body);
 }
