@@ -72,12 +72,20 @@ export class BufferedSocket {
 
   /** Writes all of `bytes`; `false` when the peer is gone. */
   write(bytes: Uint8Array): Promise<boolean> {
-    // One write op and no async frame in the common case: all bytes taken at once.
-    return this.conn.write(bytes).then(
-      (n) => n === bytes.length || this.write(bytes.subarray(n)),
+    return new Promise((resolve) => this.writeThen(bytes, resolve));
+  }
+
+  /**
+   * Writes all of `bytes`, then calls `done` (`false` when the peer is
+   * gone): the streaming hot path's write, one promise reaction per write
+   * op and no promise of its own.
+   */
+  writeThen(bytes: Uint8Array, done: (ok: boolean) => void): void {
+    this.conn.write(bytes).then(
+      (n) => n === bytes.length ? done(true) : this.writeThen(bytes.subarray(n), done),
       () => {
         this.gone = true;
-        return false;
+        done(false);
       },
     );
   }

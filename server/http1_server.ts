@@ -252,12 +252,13 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
           if (data === END) return settle(true);
           if (data.length === 0) continue;
           inFlight = true;
-          const writing = !chunked
-            ? socket.write(data)
-            : data.length < COPY_LIMIT
-            ? socket.write(chunk(data))
-            : writeUnframed(socket, data);
-          writing.then(wrote);
+          if (data.length < COPY_LIMIT) {
+            // A small chunk: the source had no more, so the write's end polls
+            // next, rather than a poll now that would find nothing.
+            socket.writeThen(chunked ? chunk(data) : data, wrote);
+            return;
+          }
+          (chunked ? writeUnframed(socket, data) : socket.write(data)).then(wrote);
         }
       };
       const ready = (): void => {
