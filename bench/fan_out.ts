@@ -2,7 +2,10 @@
  * (4) Fan-out: one function writing 1,000 lines/s, followed by 1,000
  * clients (quick: 200) from a separate load-generator process over raw
  * sockets; the lines/s delivered in all, the lag from a line being written
- * to a client reading it, and the server's CPU.
+ * to a client reading it, and the server's CPU. Then the same load against
+ * the floor (bench/fan_out_floor.ts, the least a Deno program can do for
+ * it) in the same run, since this measure moves with the machine's state by
+ * more than the difference between two designs.
  */
 import type { Row } from "./main.ts";
 import { ONE_ADDRESS_LOAD_ARGS, ROOT, startServer } from "./harness.ts";
@@ -37,6 +40,28 @@ export async function runLoad(
   }
 }
 
+/** Starts bench/fan_out_floor.ts; returns its pid and port, and a stop function. */
+async function startFloor(): Promise<{ pid: number; port: number } & AsyncDisposable> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", `${ROOT}bench/fan_out_floor.ts`],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { value } = await reader.read();
+  reader.releaseLock();
+  return {
+    pid: child.pid,
+    port: Number(value?.trim()),
+    async [Symbol.asyncDispose]() {
+      child.kill("SIGTERM");
+      await child.status;
+      await child.stdout.cancel().catch(() => {});
+    },
+  };
+}
+
 export async function measureFanOut(quick: boolean): Promise<Row[]> {
   const clients = quick ? 200 : 1000;
   const seconds = quick ? 4 : 10;
@@ -45,6 +70,12 @@ export async function measureFanOut(quick: boolean): Promise<Row[]> {
   await new Promise((r) => setTimeout(r, 1000)); // let the ticker start
   const r = await runLoad(
     { mode: "fan-out", port, name: "ticker1000", clients, pid: server.pid, seconds },
+    60_000 + seconds * 1000,
+  );
+  await using floor = await startFloor();
+  await new Promise((r) => setTimeout(r, 1000)); // as for the server
+  const f = await runLoad(
+    { mode: "fan-out", port: floor.port, name: "ticker1000", clients, pid: floor.pid, seconds },
     60_000 + seconds * 1000,
   );
   const n = (x: unknown, digits = 0) =>
@@ -71,6 +102,12 @@ export async function measureFanOut(quick: boolean): Promise<Row[]> {
       value: `${cpu.toFixed(0)}%`,
       target: "< 100%",
       ok: cpu < 100,
+    },
+    {
+      measure: "4 the floor, same load, same run: lag p50/p99, CPU",
+      value: `${Number(f.lagP50).toFixed(2)} ms / ${Number(f.lagP99).toFixed(2)} ms, ${
+        (Number(f.serverCpu) * 100).toFixed(0)
+      }% (${n(f.linesPerSecond)} lines/s)`,
     },
     {
       measure: "4 fan-out load generator CPU, connect time",
