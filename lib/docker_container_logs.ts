@@ -10,6 +10,7 @@ import type { DockerClient, DockerInstant } from "./docker_client.ts";
 import { DockerFrameDecoder, type DockerLine } from "./docker_frame_decoder.ts";
 import { UpstreamError } from "./errors.ts";
 import { DockerRecordMapper } from "./docker_record_mapper.ts";
+import { dockerLineKey, type DockerSkip } from "./docker_resume_point.ts";
 import type { LogBatch, LogRecord } from "./types.ts";
 
 /** What to ask the daemon for, and how to label and filter the records. */
@@ -32,10 +33,13 @@ export interface ContainerLogsRequest {
   readonly since?: DockerInstant;
   /** Only lines at or before this instant (`until`, checked by the daemon). */
   readonly until?: DockerInstant;
-  /** How many lines at the start of the answer to drop (delivered before). */
-  readonly skip?: number;
-  /** Called with the whole seconds of every line the daemon sent and that was not skipped. */
-  readonly observe?: (second: number) => void;
+  /** Lines of the answer to drop because they were delivered before. */
+  readonly skip?: DockerSkip;
+  /**
+   * Called for every line the daemon sent and that was not skipped, with its
+   * whole seconds and its {@linkcode dockerLineKey}.
+   */
+  readonly observe?: (second: number, key: number) => void;
   /** Longest line kept (see the decoder). */
   readonly maxLineLength?: number;
   /** Aborting it ends the request. */
@@ -64,7 +68,7 @@ class ContainerLogPump {
   readonly #abort = new AbortController();
   readonly #signal: AbortSignal;
   readonly #mapper: DockerRecordMapper;
-  #skip: number;
+  readonly #skip?: DockerSkip;
   #reader?: ReadableStreamDefaultReader<Uint8Array>;
   #decoder?: DockerFrameDecoder;
   #pending: LogRecord[] = [];
@@ -87,7 +91,7 @@ class ContainerLogPump {
       ? this.#abort.signal
       : AbortSignal.any([this.#abort.signal, request.signal]);
     this.#mapper = new DockerRecordMapper(request, request.since);
-    this.#skip = request.skip ?? 0;
+    this.#skip = request.skip;
     this.stream = new ReadableStream<LogBatch>({
       pull: (controller) => this.#pull(controller),
       cancel: (reason) => this.#cancel(reason),
@@ -201,11 +205,11 @@ class ContainerLogPump {
         continue;
       }
       const record = this.#mapper.map(line.text);
-      if (this.#skip > 0) {
-        this.#skip--;
-        continue;
+      if (this.#skip !== undefined || request.observe !== undefined) {
+        const key = dockerLineKey(line.output, line.text);
+        if (this.#skip?.take(key)) continue;
+        request.observe?.(this.#mapper.lastSeconds, key);
       }
-      request.observe?.(this.#mapper.lastSeconds);
       if (record !== undefined) {
         this.#pending.push(record);
         this.#pendingChars += record.text.length;

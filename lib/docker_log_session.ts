@@ -8,7 +8,7 @@
 
 import type { DockerClient, DockerInstant } from "./docker_client.ts";
 import { type ContainerLogsEnd, openContainerLogs } from "./docker_container_logs.ts";
-import { DockerResumePoint } from "./docker_resume_point.ts";
+import { DockerResumePoint, type DockerSkip } from "./docker_resume_point.ts";
 import { UpstreamError } from "./errors.ts";
 import { LineBatchStream } from "./line_batch_stream.ts";
 import { LogStreamMerger } from "./merge_log_streams.ts";
@@ -222,12 +222,12 @@ export class DockerLogSession {
     t: Tracked,
     request: { follow: boolean; tail?: number; since?: DockerInstant; until?: DockerInstant },
     onEnd?: (how: ContainerLogsEnd) => void,
-    options: { skip?: number; announce?: boolean } = {},
+    options: { skip?: DockerSkip; announce?: boolean } = {},
   ): ReadableStream<LogBatch> {
     const { client, query, namespace, maxLineLength } = this.#init;
     const { id, instance } = t.container;
-    const observe = (second: number) => {
-      t.resume.observe(second);
+    const observe = (second: number, key: number) => {
+      t.resume.observe(second, key);
       if (options.announce && !t.live) this.#announce(t, "started");
     };
     return openContainerLogs(client, {
