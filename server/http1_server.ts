@@ -193,11 +193,12 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
     // A read stays pending while the body streams: the peer going away ends it at once.
     let streaming = true;
     let settle: (keepOpen: boolean) => void = () => {};
+    // Settled first: a source that calls back as it is cancelled finds the response over.
     const cut = () => {
       socket.close();
       if (!gone.signal.aborted) gone.abort(new Error("connection closed"));
-      source.cancel("connection closed");
       settle(false);
+      source.cancel("connection closed");
     };
     (async () => {
       while (streaming && !socket.gone && !gone.signal.aborted) {
@@ -206,8 +207,8 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
       }
       if (streaming && socket.gone && !gone.signal.aborted) {
         gone.abort(new Error("client went away"));
-        source.cancel("client went away");
         settle(false);
+        source.cancel("client went away");
       }
     })();
     const ended = await new Promise<boolean>((resolve) => {
@@ -253,8 +254,8 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
           if (data.length === 0) continue;
           inFlight = true;
           if (data.length < COPY_LIMIT) {
-            // A small chunk: the source had no more, so the write's end polls
-            // next, rather than a poll now that would find nothing.
+            // A small chunk means the source most likely had no more: the
+            // write's end polls next, rather than a poll now that finds nothing.
             socket.writeThen(chunked ? chunk(data) : data, wrote);
             return;
           }
