@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { GuardedServeOptions, GuardStats } from "./guarded_serve.ts";
+import type { GuardedServeOptions, GuardedServer, GuardStats } from "./guarded_serve.ts";
 
 /** One accepted connection, as handed to the engine. */
 export interface Accepted {
@@ -131,5 +131,48 @@ export function acceptConnections(
       }
       await accepting;
     },
+  };
+}
+
+/** What an engine tells {@linkcode serverHandle} about its connections. */
+export interface EngineConnections {
+  /** Marks the engine as stopping: no new request is read. */
+  stopping(): void;
+  /** Closes the connections that are idle (waiting for a request). */
+  closeIdle(): void;
+  /** Everything still running; shutdown waits for it, including what starts meanwhile. */
+  readonly running: ReadonlySet<Promise<unknown>>;
+}
+
+/**
+ * The server both engines return, after saying where it listens: `shutdown`
+ * stops accepting, closes idle connections, waits for the rest to end (a
+ * follow stream ends when the server ends it), then resolves `finished`.
+ */
+export function serverHandle(
+  acceptor: Acceptor,
+  options: GuardedServeOptions,
+  connections: EngineConnections,
+): GuardedServer {
+  let finishedResolve!: () => void;
+  const finished = new Promise<void>((resolve) => finishedResolve = resolve);
+  let shuttingDown: Promise<void> | undefined;
+  options.onListen?.(acceptor.addr);
+  return {
+    addr: acceptor.addr,
+    guarded: true,
+    get stats(): GuardStats {
+      return acceptor.snapshot();
+    },
+    finished,
+    shutdown: () =>
+      shuttingDown ??= (async () => {
+        connections.stopping();
+        await acceptor.stop();
+        connections.closeIdle();
+        const running = connections.running;
+        while (running.size > 0) await Promise.allSettled([...running]);
+        finishedResolve();
+      })(),
   };
 }

@@ -20,7 +20,12 @@
  *
  * @module
  */
-import { acceptConnections, type Accepted, closeQuietly } from "./accept_connections.ts";
+import {
+  acceptConnections,
+  type Accepted,
+  closeQuietly,
+  serverHandle,
+} from "./accept_connections.ts";
 
 /** Options for {@linkcode guardedServe}. */
 export interface GuardedServeOptions {
@@ -183,32 +188,13 @@ export function guardedServe(handler: Handler, options: GuardedServeOptions): Gu
     });
   };
   const acceptor = acceptConnections(options, ["h2", "http/1.1"], serveConnection);
-  const addr = acceptor.addr;
-
-  let finishedResolve!: () => void;
-  const finished = new Promise<void>((resolve) => finishedResolve = resolve);
-  let shuttingDown: Promise<void> | undefined;
-  const shutdown = () => {
-    shuttingDown ??= (async () => {
-      stopping = true;
-      await acceptor.stop();
+  return serverHandle(acceptor, options, {
+    stopping: () => stopping = true,
+    closeIdle: () => {
       for (const close of closers) close();
-      while (finishing.size > 0) await Promise.allSettled([...finishing]);
-      finishedResolve();
-    })();
-    return shuttingDown;
-  };
-
-  options.onListen?.(addr);
-  return {
-    addr,
-    guarded: true,
-    get stats(): GuardStats {
-      return acceptor.snapshot();
     },
-    finished,
-    shutdown,
-  };
+    running: finishing,
+  });
 }
 
 function plainServe(

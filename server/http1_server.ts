@@ -13,12 +13,12 @@
  * @module
  */
 import { STATUS_TEXT } from "@std/http/status";
-import { acceptConnections, type Accepted } from "./accept_connections.ts";
+import { acceptConnections, type Accepted, serverHandle } from "./accept_connections.ts";
 import { END, readerPollSource } from "../lib/poll_source.ts";
 import { BufferedSocket } from "./buffered_socket.ts";
 import { isHeadError, parseRequestHead } from "./http1_request_head.ts";
 import { textResponse } from "./text_response.ts";
-import type { GuardedServeOptions, GuardedServer, GuardStats } from "./guarded_serve.ts";
+import type { GuardedServeOptions, GuardedServer } from "./guarded_serve.ts";
 
 /** Options for {@linkcode serveHttp1}: those of `guardedServe`, plus a head size. */
 export interface Http1ServeOptions extends GuardedServeOptions {
@@ -323,7 +323,11 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
             throw new TypeError("malformed host");
           }
           if (head.target.startsWith("/")) {
-            url = new URL(`${scheme}://${host || `${addr.hostname}:${addr.port}`}${head.target}`);
+            url = new URL(
+              `${scheme}://${
+                host || `${acceptor.addr.hostname}:${acceptor.addr.port}`
+              }${head.target}`,
+            );
           } else if (/^https?:\/\//i.test(head.target)) url = new URL(head.target);
           else throw new TypeError("unsupported request target");
         } catch {
@@ -365,30 +369,11 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
     running.add(task);
     task.finally(() => running.delete(task));
   });
-  const addr = acceptor.addr;
-
-  let finishedResolve!: () => void;
-  const finished = new Promise<void>((resolve) => finishedResolve = resolve);
-  let shuttingDown: Promise<void> | undefined;
-  const shutdown = () => {
-    shuttingDown ??= (async () => {
-      stopping = true;
-      await acceptor.stop();
+  return serverHandle(acceptor, options, {
+    stopping: () => stopping = true,
+    closeIdle: () => {
       for (const close of idleClosers.values()) close();
-      while (running.size > 0) await Promise.allSettled([...running]);
-      finishedResolve();
-    })();
-    return shuttingDown;
-  };
-
-  options.onListen?.(addr);
-  return {
-    addr,
-    guarded: true,
-    get stats(): GuardStats {
-      return acceptor.snapshot();
     },
-    finished,
-    shutdown,
-  };
+    running,
+  });
 }
