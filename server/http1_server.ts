@@ -16,7 +16,7 @@ import { STATUS_TEXT } from "@std/http/status";
 import { acceptConnections, type Accepted, serverHandle } from "./accept_connections.ts";
 import { END, readerPollSource } from "../lib/poll_source.ts";
 import { BufferedSocket } from "./buffered_socket.ts";
-import { isHeadError, parseRequestHead } from "./http1_request_head.ts";
+import { isHeadError, parseRequestHead, type RequestHead } from "./http1_request_head.ts";
 import { textResponse } from "./text_response.ts";
 import type { GuardedServeOptions, GuardedServer } from "./guarded_serve.ts";
 
@@ -95,6 +95,66 @@ function chunk(data: Uint8Array): Uint8Array {
   return out;
 }
 
+/** A parsed head as a `Request`, with whether the connection may serve another. */
+interface BuiltRequest {
+  readonly request: Request;
+  readonly keepAlive: boolean;
+}
+
+/**
+ * The `Request` for `head`, or the status that refuses it: two `Host` fields
+ * or a field `Headers` rejects (400), a `Host` or target that could re-route
+ * the request (400), a method a `Request` cannot carry (CONNECT, TRACE:
+ * 405). A request with a body keeps nothing alive: its body is never read.
+ */
+function buildRequest(
+  head: RequestHead,
+  scheme: string,
+  addr: Deno.NetAddr,
+  signal: AbortSignal,
+): BuiltRequest | { readonly status: 400 | 405; readonly message: string } {
+  const headers = new Headers();
+  let hasBody = false;
+  let host = "";
+  let keepAlive = head.minor === 1;
+  try {
+    for (const [name, value] of head.fields) {
+      headers.append(name, value);
+      if (name === "host") {
+        if (host !== "") throw new TypeError("two host fields");
+        host = value;
+      } else if (name === "transfer-encoding") hasBody = true;
+      else if (name === "content-length" && value !== "0") hasBody = true;
+      else if (name === "connection") {
+        const tokens = value.toLowerCase();
+        if (tokens.includes("close")) keepAlive = false;
+        else if (head.minor === 0 && tokens.includes("keep-alive")) keepAlive = true;
+      }
+    }
+  } catch {
+    return { status: 400, message: "malformed header field" };
+  }
+  // host[:port] or [v6]:port only: anything else could re-route the request.
+  if (!/^[A-Za-z0-9.\-]*(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/.test(host)) {
+    return { status: 400, message: "malformed request target or host" };
+  }
+  let url: URL;
+  try {
+    if (head.target.startsWith("/")) {
+      url = new URL(`${scheme}://${host || `${addr.hostname}:${addr.port}`}${head.target}`);
+    } else if (/^https?:\/\//i.test(head.target)) url = new URL(head.target);
+    else throw new TypeError("unsupported request target");
+  } catch {
+    return { status: 400, message: "malformed request target or host" };
+  }
+  try {
+    const request = new Request(url, { method: head.method, headers, signal });
+    return { request, keepAlive: keepAlive && !hasBody };
+  } catch {
+    return { status: 405, message: `method ${head.method} not allowed` };
+  }
+}
+
 /**
  * Serves `handler` over HTTP/1.1 (HTTPS with `cert` and `key`) with the
  * header deadline and the per-address cap of `guardedServe`.
@@ -118,8 +178,8 @@ function chunk(data: Uint8Array): Uint8Array {
 export function serveHttp1(handler: Handler, options: Http1ServeOptions): GuardedServer {
   const maxHead = options.maxHeadBytes ?? 16384;
   const scheme = options.cert !== undefined ? "https" : "http";
-  /** Open connections: each closes itself when idle once `stopping` is set. */
-  const idleClosers = new Map<BufferedSocket, () => void>();
+  /** Connections waiting for a request head: a shutdown closes them. */
+  const idle = new Set<BufferedSocket>();
   const running = new Set<Promise<void>>();
   let stopping = false;
 
@@ -134,7 +194,7 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
         socket.close();
       }, options.headerTimeoutMs)
       : undefined;
-    idleClosers.set(socket, () => socket.close());
+    idle.add(socket);
     try {
       // A client that sends a byte at a time costs one scan per line, not per byte.
       let scan = socket.length > 0;
@@ -149,7 +209,7 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
       }
     } finally {
       clearTimeout(timer);
-      idleClosers.delete(socket);
+      idle.delete(socket);
     }
   };
 
@@ -294,58 +354,15 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
           break;
         }
         socket.consume(head.length);
-        const headers = new Headers();
-        let hasBody = false;
-        let host = "";
-        let keepAlive = head.minor === 1;
-        try {
-          for (const [name, value] of head.fields) {
-            headers.append(name, value);
-            if (name === "host") {
-              if (host !== "") throw new TypeError("two host fields");
-              host = value;
-            } else if (name === "transfer-encoding") hasBody = true;
-            else if (name === "content-length" && value !== "0") hasBody = true;
-            else if (name === "connection") {
-              const tokens = value.toLowerCase();
-              if (tokens.includes("close")) keepAlive = false;
-              else if (head.minor === 0 && tokens.includes("keep-alive")) keepAlive = true;
-            }
-          }
-        } catch {
-          await socket.write(simpleResponse(400, "malformed header field"));
-          break;
-        }
-        let url: URL;
-        try {
-          // host[:port] or [v6]:port only: anything else could re-route the request.
-          if (!/^[A-Za-z0-9.\-]*(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/.test(host)) {
-            throw new TypeError("malformed host");
-          }
-          if (head.target.startsWith("/")) {
-            url = new URL(
-              `${scheme}://${
-                host || `${acceptor.addr.hostname}:${acceptor.addr.port}`
-              }${head.target}`,
-            );
-          } else if (/^https?:\/\//i.test(head.target)) url = new URL(head.target);
-          else throw new TypeError("unsupported request target");
-        } catch {
-          await socket.write(simpleResponse(400, "malformed request target or host"));
-          break;
-        }
-        if (hasBody) keepAlive = false; // The body is never read: the connection ends after.
         const gone = new AbortController();
+        const built = buildRequest(head, scheme, acceptor.addr, gone.signal);
+        if ("status" in built) {
+          await socket.write(simpleResponse(built.status, built.message));
+          break;
+        }
+        const { request, keepAlive } = built;
         let complete!: () => void;
         const completed = new Promise<void>((resolve) => complete = resolve);
-        let request: Request;
-        try {
-          request = new Request(url, { method: head.method, headers, signal: gone.signal });
-        } catch {
-          // CONNECT, TRACE and TRACK cannot be a Request.
-          await socket.write(simpleResponse(405, `method ${head.method} not allowed`));
-          break;
-        }
         let response: Response;
         try {
           response = await handler(request, { remoteAddr, completed });
@@ -372,7 +389,7 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Guarde
   return serverHandle(acceptor, options, {
     stopping: () => stopping = true,
     closeIdle: () => {
-      for (const close of idleClosers.values()) close();
+      for (const socket of idle) socket.close();
     },
     running,
   });
