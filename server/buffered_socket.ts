@@ -5,6 +5,8 @@
  * @module
  */
 
+import { closeQuietly } from "./accept_connections.ts";
+
 const READ_SIZE = 2048;
 
 /**
@@ -92,10 +94,6 @@ export class BufferedSocket {
 
   close(): void {
     this.gone = true;
-    try {
-      this.conn.close();
-    } catch {
-      // Already closed.
-    }
+    closeQuietly(this.conn);
   }
 }

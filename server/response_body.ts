@@ -83,13 +83,8 @@ export function responseBody(
       wake();
     },
   };
-  // The client is gone: what is queued is dropped, and the body just ends.
-  const onAbort = () => {
-    if (!finish("cancelled")) return;
-    inner.cancel(options.signal?.reason ?? "client went away");
-    queue.length = 0;
-    wake();
-  };
+  // The request is gone: as a cancel from the reader.
+  const onAbort = () => body.cancel(options.signal?.reason ?? "client went away");
 
   const body: PollSource<Uint8Array> = {
     poll() {
@@ -123,6 +118,7 @@ export function responseBody(
       innerWaiting = true;
       inner.wait(onInnerReady);
     },
+    // The client is gone: what is queued is dropped, and the body just ends.
     cancel(reason) {
       if (finish("cancelled")) inner.cancel(reason);
       queue.length = 0;
