@@ -473,7 +473,7 @@ export class LogHistory {
     const seq = this.#end;
     if (seq - this.#start === this.#maxLines) this.#evict();
     const index = seq % this.#maxLines;
-    if (index >= this.#secs.length) this.#grow();
+    while (index >= this.#secs.length) this.#grow();
     this.#secs[index] = seconds;
     this.#nanos[index] = nanos;
     const record: LogRecord = {

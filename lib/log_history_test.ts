@@ -312,6 +312,22 @@ Deno.test("LogHistory starts from a seed: sequence, clock, since, tail and forme
   assertThrows(() => history({ seed: { nextSequence: 1, records: seed.records } }), RangeError);
 });
 
+Deno.test("LogHistory seeded far into its ring finds every record by since", () => {
+  // Records 15,000-15,002 land at ring index 5,000 onwards, past the time
+  // arrays' first size: each must still be stamped, not dropped at 0.
+  const records = [0, 1, 2].map((n) => ({
+    instance: "a",
+    timestamp: `1970-01-01T00:01:0${n}Z`,
+    text: `old ${n}`,
+    seconds: 60 + n,
+    nanos: 0,
+  }));
+  const h = history({ seed: { nextSequence: 15_003, records }, maxLines: 10_000 });
+  assertEquals(h.start({ since: "1970-01-01T00:00:00Z" }).position, 15_000);
+  assertEquals(h.start({ since: "1970-01-01T00:01:01Z" }).position, 15_001);
+  assertEquals(h.start({ since: "1970-01-01T00:01:02Z" }).position, 15_002);
+});
+
 Deno.test("LogHistory wakes followers at once after a quiet spell, then at most once per wakeIntervalMs", async () => {
   const history = new LogHistory("fn", "ns", { wakeIntervalMs: 60_000 });
   const reader = history.read(0, { follow: true }).getReader();
