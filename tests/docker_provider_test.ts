@@ -161,7 +161,7 @@ Deno.test({
   const id = await api.create({
     name: `${fn}-1`,
     fn,
-    script: "echo one; echo two >&2; sleep 0.6; echo three",
+    script: "echo one; sleep 0.2; echo two >&2; sleep 0.4; echo three",
   });
   await api.start(id);
   const notices: string[] = [];
