@@ -1,7 +1,7 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { DockerFrameDecoder, type DockerLine } from "./docker_frame_decoder.ts";
 import { DockerFrameStream, type DockerFrameStreamOptions } from "./docker_frame_stream.ts";
-import { cutMarker } from "./line_batch_stream.ts";
+import { cutMarker } from "./line_splitter.ts";
 import { concat } from "@std/bytes";
 
 const encoder = new TextEncoder();

@@ -5,7 +5,12 @@
  * @module
  */
 
-import type { HistorySeed } from "./log_history.ts";
+import {
+  DEFAULT_MAX_BYTES as DEFAULT_HISTORY_BYTES,
+  DEFAULT_MAX_LINES,
+  type HistorySeed,
+  randomId,
+} from "./log_history.ts";
 import {
   encodeRecords,
   loadNewest,
@@ -54,13 +59,6 @@ const DEFAULT_MAX_BYTES = 256 * MiB;
 const MAX_SEGMENT_BYTES = 64 * MiB;
 const WRITE_CHUNK_CHARS = MiB;
 const MAX_FORMER_IDS = 16;
-
-function randomId(length: number): string {
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  let id = "";
-  for (const b of crypto.getRandomValues(new Uint8Array(length))) id += alphabet[b % 36];
-  return id;
-}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -115,8 +113,7 @@ export class HistoryStore {
   readonly dir: string;
   /** The cursor prefix the history is to use. */
   readonly id: string;
-  /** What the history starts from. */
-  readonly seed: HistorySeed;
+  #seed: HistorySeed | undefined;
   /** Unreadable lines seen on open, a torn last line included. */
   readonly skipped: number;
   readonly #lock: Deno.FsFile;
@@ -149,7 +146,7 @@ export class HistoryStore {
     this.#lock = lock;
     this.id = meta.id;
     this.#formerIds = meta.formerIds;
-    this.seed = seed;
+    this.#seed = seed;
     this.#next = seed.nextSequence;
     this.#segments = segments;
     for (const segment of segments) this.#total += segment.size;
@@ -186,8 +183,8 @@ export class HistoryStore {
       const segments = await readSegments(dir);
       const loaded = await loadNewest(
         segments,
-        options.loadLines ?? 10_000,
-        options.loadBytes ?? 16 * MiB,
+        options.loadLines ?? DEFAULT_MAX_LINES,
+        options.loadBytes ?? DEFAULT_HISTORY_BYTES,
       );
       const newest = segments.at(-1);
       const notes: string[] = [];
@@ -237,6 +234,22 @@ export class HistoryStore {
   /** Segment files, oldest first, with their sizes. */
   get segments(): readonly { readonly first: number; readonly size: number }[] {
     return this.#segments.map(({ first, size }) => ({ first, size }));
+  }
+
+  /** What the history starts from (until {@linkcode takeSeed} hands it over). */
+  get seed(): HistorySeed {
+    if (this.#seed === undefined) throw new Error("The seed was handed over");
+    return this.#seed;
+  }
+
+  /**
+   * Hands the seed over and forgets it: the history copies its records into
+   * its ring, and the store must not keep them alive after the ring evicts them.
+   */
+  takeSeed(): HistorySeed {
+    const seed = this.seed;
+    this.#seed = undefined;
+    return seed;
   }
 
   /** Whether writing stopped after an error (the history goes on in memory). */
@@ -311,7 +324,7 @@ export class HistoryStore {
     let writing: Promise<void> | undefined;
     try {
       for (;;) {
-        if (this.#queue.length === 0 || this.#failed) {
+        if (this.#queue.length === 0) {
           if (writing === undefined) break; // Nothing in flight and nothing queued: done.
           await writing; // Lines may be queued meanwhile.
           writing = undefined;

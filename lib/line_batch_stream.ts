@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { cutMarker, DEFAULT_MAX_LINE_LENGTH, LineSplitter } from "./line_splitter.ts";
+import { DEFAULT_MAX_LINE_LENGTH, LineSplitter } from "./line_splitter.ts";
 
-export { cutMarker, DEFAULT_MAX_LINE_LENGTH };
+export { DEFAULT_MAX_LINE_LENGTH };
 
 /** Options for {@linkcode LineBatchStream}. */
 export interface LineBatchStreamOptions {

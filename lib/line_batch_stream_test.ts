@@ -1,5 +1,6 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { cutMarker, LineBatchStream } from "./line_batch_stream.ts";
+import { LineBatchStream } from "./line_batch_stream.ts";
+import { cutMarker } from "./line_splitter.ts";
 
 async function split(chunks: string[], maxLineLength?: number): Promise<string[][]> {
   return await Array.fromAsync(

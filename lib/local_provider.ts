@@ -189,43 +189,49 @@ export class LocalProvider implements LogProvider {
       }
     }
     const stores = await openStores(stack, options);
-    for (const fn of stack.functions) {
-      const store = stores.get(fn);
-      const history = new LogHistory(fn.name, fn.namespace, {
-        maxLines: options.maxLines,
-        maxBytes: options.maxBytes,
-        maxBatch: options.maxBatch,
-        clock: options.clock,
-        id: store?.id,
-        seed: store?.seed,
-        onAppend: store === undefined
-          ? undefined
-          : (records, first) => store.append(first, records),
-      });
-      const entry: Entry = { fn, history, store, replicas: [] };
-      provider.#entries.set(fn.name, entry);
-      if (!spawn || fn.command === undefined) continue;
-      const argv = [...fn.command];
-      if (argv[0] === "deno") argv[0] = Deno.execPath();
-      const taken = new Set<string>();
-      for (let i = 0; i < fn.replicas; i++) {
-        const instance = instanceName(fn.name, taken);
-        entry.replicas.push(
-          new ReplicaSupervisor({
-            function: fn.name,
-            instance,
-            argv,
-            cwd: fn.cwd,
-            env: environment(fn, instance),
-            restart: fn.restart,
-            onLines: (inst, lines) => history.append(inst, lines),
-            onEvent: options.onEvent,
-            maxLineLength: options.maxLineLength,
-            backoff: options.backoff,
-            stopGraceMs: options.stopGraceMs,
-          }),
-        );
+    try {
+      for (const fn of stack.functions) {
+        const store = stores.get(fn);
+        const history = new LogHistory(fn.name, fn.namespace, {
+          maxLines: options.maxLines,
+          maxBytes: options.maxBytes,
+          maxBatch: options.maxBatch,
+          clock: options.clock,
+          id: store?.id,
+          seed: store?.takeSeed(),
+          onAppend: store === undefined
+            ? undefined
+            : (records, first) => store.append(first, records),
+        });
+        const entry: Entry = { fn, history, store, replicas: [] };
+        provider.#entries.set(fn.name, entry);
+        if (!spawn || fn.command === undefined) continue;
+        const argv = [...fn.command];
+        if (argv[0] === "deno") argv[0] = Deno.execPath();
+        const taken = new Set<string>();
+        for (let i = 0; i < fn.replicas; i++) {
+          const instance = instanceName(fn.name, taken);
+          entry.replicas.push(
+            new ReplicaSupervisor({
+              function: fn.name,
+              instance,
+              argv,
+              cwd: fn.cwd,
+              env: environment(fn, instance),
+              restart: fn.restart,
+              onLines: (inst, lines) => history.append(inst, lines),
+              onEvent: options.onEvent,
+              maxLineLength: options.maxLineLength,
+              backoff: options.backoff,
+              stopGraceMs: options.stopGraceMs,
+            }),
+          );
+        }
       }
+    } catch (error) {
+      // A bad option throws here: the stores opened must not stay locked.
+      await Promise.all([...stores.values()].map((store) => store.close()));
+      throw error;
     }
     for (const entry of provider.#entries.values()) {
       for (const replica of entry.replicas) replica.start();

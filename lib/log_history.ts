@@ -102,13 +102,16 @@ export interface HistoryReadOptions {
   readonly signal?: AbortSignal;
 }
 
-const DEFAULT_MAX_LINES = 10_000;
-const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+/** The most records a history holds unless told (`maxLines`). */
+export const DEFAULT_MAX_LINES = 10_000;
+/** The most text a history holds unless told (`maxBytes`). */
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 const DEFAULT_MAX_BATCH = 4096;
 const DEFAULT_WAKE_INTERVAL_MS = 4;
 const FILTER_SCAN_LIMIT = 65_536;
 
-function randomId(length: number): string {
+/** `length` random characters from `a-z0-9`: a history's cursor prefix. */
+export function randomId(length: number): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
   const bytes = crypto.getRandomValues(new Uint8Array(length));
   let id = "";

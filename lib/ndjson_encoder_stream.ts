@@ -4,14 +4,8 @@
  *
  * @module
  */
-import {
-  DEFAULT_MAX_CHUNK_BYTES,
-  logBatchEncoder,
-  type LogBatchEncoderOptions,
-} from "./log_batch_encoder.ts";
+import { logBatchEncoder, type LogBatchEncoderOptions } from "./log_batch_encoder.ts";
 import type { LogBatch } from "./types.ts";
-
-export { DEFAULT_MAX_CHUNK_BYTES };
 
 /** Options for {@linkcode NdjsonEncoderStream} (documented on `LogBatchEncoderOptions`). */
 export type NdjsonEncoderStreamOptions = Pick<LogBatchEncoderOptions, "maxChunkBytes" | "coalesce">;

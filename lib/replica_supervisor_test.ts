@@ -1,6 +1,6 @@
 import { isGone as gone } from "../tests/helpers/process_state.ts";
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { cutMarker } from "./line_batch_stream.ts";
+import { cutMarker } from "./line_splitter.ts";
 import {
   formatDelay,
   type ReplicaEvent,

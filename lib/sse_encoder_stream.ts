@@ -6,14 +6,8 @@
  *
  * @module
  */
-import {
-  logBatchEncoder,
-  type LogBatchEncoderOptions,
-  SSE_HEARTBEAT,
-} from "./log_batch_encoder.ts";
+import { logBatchEncoder, type LogBatchEncoderOptions } from "./log_batch_encoder.ts";
 import type { LogBatch } from "./types.ts";
-
-export { SSE_HEARTBEAT };
 
 /** Options for {@linkcode SseEncoderStream} (documented on `LogBatchEncoderOptions`). */
 export type SseEncoderStreamOptions = Pick<LogBatchEncoderOptions, "maxChunkBytes" | "retryMs">;

@@ -24,7 +24,6 @@ const NDJSON = "application/x-ndjson";
 const EVENT_STREAM = "text/event-stream";
 const encoder = new TextEncoder();
 const HEARTBEAT = encoder.encode(SSE_HEARTBEAT);
-const END_EVENT = encoder.encode("event: end\ndata: {}\n\n");
 
 /** Settings of the log route. */
 export interface LogsRouteOptions {
@@ -97,20 +96,21 @@ export async function logsRoute(
   const log = options.log;
   const opened = performance.now();
   const accessLog = options.accessLog;
+  const batchEncoder = sse
+    ? logBatchEncoder("sse", { maxChunkBytes: options.maxChunkBytes, retryMs: 1000 })
+    : logBatchEncoder("ndjson", {
+      maxChunkBytes: options.maxChunkBytes,
+      coalesce: options.coalesce,
+    });
   const body = responseBody(
     source.stream,
-    sse
-      ? logBatchEncoder("sse", { maxChunkBytes: options.maxChunkBytes, retryMs: 1000 })
-      : logBatchEncoder("ndjson", {
-        maxChunkBytes: options.maxChunkBytes,
-        coalesce: options.coalesce,
-      }),
+    batchEncoder,
     {
       registry: options.streams,
       signal: request.signal,
       heartbeat: sse ? HEARTBEAT : undefined,
       heartbeatMs: options.heartbeatMs ?? 15_000,
-      endMarker: sse ? END_EVENT : undefined,
+      endMarker: batchEncoder.last, // An event stream's `end` event; NDJSON has none.
       maxDurationMs: options.maxStreamDurationMs,
       onError: (error) => log?.(`log stream for "${query.name}" failed: ${describe(error)}`),
       onDone: (how) => {
