@@ -8,7 +8,7 @@
  * more than the difference between two designs.
  */
 import type { Row } from "./main.ts";
-import { ONE_ADDRESS_LOAD_ARGS, ROOT, startServer } from "./harness.ts";
+import { ONE_ADDRESS_LOAD_ARGS, ROOT, startServer, untilFirstLine } from "./harness.ts";
 
 /** Runs bench/load_followers.ts with `options`, killing it after `deadlineMs`; returns its JSON line. */
 export async function runLoad(
@@ -67,13 +67,12 @@ export async function measureFanOut(quick: boolean): Promise<Row[]> {
   const seconds = quick ? 4 : 10;
   await using server = await startServer("fan_out", ["--quiet", ...ONE_ADDRESS_LOAD_ARGS]);
   const port = Number(new URL(server.url).port);
-  await new Promise((r) => setTimeout(r, 1000)); // let the ticker start
+  await untilFirstLine(server, "ticker1000");
   const r = await runLoad(
     { mode: "fan-out", port, name: "ticker1000", clients, pid: server.pid, seconds },
     60_000 + seconds * 1000,
   );
   await using floor = await startFloor();
-  await new Promise((r) => setTimeout(r, 1000)); // as for the server
   const f = await runLoad(
     { mode: "fan-out", port: floor.port, name: "ticker1000", clients, pid: floor.pid, seconds },
     60_000 + seconds * 1000,

@@ -126,3 +126,15 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number, ev
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Waits (bounded) until function `name` has written a line the server holds. */
+export function untilFirstLine(server: Server, name: string): Promise<void> {
+  return until(
+    async () => {
+      const response = await fetch(`${server.url}/system/logs?name=${name}&tail=1`);
+      return (await response.text()).includes('"text":');
+    },
+    30_000,
+    50,
+  );
+}

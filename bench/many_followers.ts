@@ -6,7 +6,7 @@
  * within 1 s of its being written.
  */
 import type { Row } from "./main.ts";
-import { ONE_ADDRESS_LOAD_ARGS, startServer } from "./harness.ts";
+import { ONE_ADDRESS_LOAD_ARGS, startServer, untilFirstLine } from "./harness.ts";
 import { runLoad } from "./fan_out.ts";
 
 export async function measureManyFollowers(quick: boolean): Promise<Row[]> {
@@ -18,7 +18,7 @@ export async function measureManyFollowers(quick: boolean): Promise<Row[]> {
     "20000",
   ]);
   const port = Number(new URL(server.url).port);
-  await new Promise((r) => setTimeout(r, 2500)); // a first line to tail
+  await untilFirstLine(server, "quiet");
   const r = await runLoad(
     { mode: "idle", port, name: "quiet", clients, pid: server.pid, inFlight: 200 },
     90_000,

@@ -3,7 +3,7 @@
  * token, `fnlogs logs` with and without credentials, as users run both.
  */
 import { assert, assertEquals } from "@std/assert";
-import { MAIN, RUN_FLAGS, startServeProcess } from "./helpers/serve_process.ts";
+import { followUntil, runLogs, startServeProcess } from "./helpers/serve_process.ts";
 
 const STACK = `
 version: 1.0
@@ -13,18 +13,7 @@ functions:
       command: "echo ready; sleep 60"
 `;
 
-async function logs(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...RUN_FLAGS, MAIN, "logs", ...args],
-    stdin: "null",
-    env: { NO_COLOR: "1", OPENFAAS_CONFIG: "/nonexistent" },
-  }).output();
-  return {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-  };
-}
+const logs = (args: string[]) => runLogs(args, { OPENFAAS_CONFIG: "/nonexistent" });
 
 Deno.test("fnlogs serve with credentials lets in only who belongs, and never logs them", async () => {
   const dir = await Deno.makeTempDir();
@@ -43,13 +32,10 @@ Deno.test("fnlogs serve with credentials lets in only who belongs, and never log
     await server.waitForLog(/auth on/);
     const url = `${server.url}/system/logs?name=fn&tail=1`;
     const basic = "Basic " + btoa("admin:pa55word");
-    // Wait (bounded) until the function has written its line.
-    let ready = false;
-    for (let i = 0; i < 500 && !ready; i++) {
-      const response = await fetch(url, { headers: { authorization: basic } });
-      ready = (await response.text()).includes('"text":"ready"');
-    }
-    assert(ready, "the function never wrote its line");
+    // Until the function has written its line.
+    await followUntil(`${url}&follow=true`, '"text":"ready"', {
+      headers: { authorization: basic },
+    });
     const anonymous = await fetch(url);
     assertEquals([anonymous.status, await anonymous.text()], [401, "credentials required\n"]);
 

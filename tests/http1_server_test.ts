@@ -4,9 +4,8 @@
  * closed, never parsed on), and ambiguous heads refused.
  */
 import { assert, assertEquals } from "@std/assert";
-import { serveHttp1 } from "../server/http1_server.ts";
 import { textResponse } from "../server/text_response.ts";
-import { dechunk, RawClient } from "./helpers/test_server.ts";
+import { dechunk, RawClient, startTestServer } from "./helpers/test_server.ts";
 
 function handler(request: Request): Response {
   const url = new URL(request.url);
@@ -18,17 +17,8 @@ function handler(request: Request): Response {
 }
 
 async function withServer(run: (port: number) => Promise<void>) {
-  const server = serveHttp1(handler, {
-    hostname: "127.0.0.1",
-    port: 0,
-    headerTimeoutMs: 10_000,
-    maxPendingPerPeer: 64,
-  });
-  try {
-    await run(server.addr.port);
-  } finally {
-    await server.shutdown();
-  }
+  await using server = await startTestServer(handler);
+  await run(server.port);
 }
 
 const bodyOf = (response: string) => response.slice(response.indexOf("\r\n\r\n") + 4);

@@ -5,27 +5,10 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { gatewayScript, messages, startFakeGateway } from "./helpers/fake_gateway.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+import { MAIN, runLogs } from "./helpers/serve_process.ts";
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function fnlogs(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "logs", ...args],
-    env: { NO_COLOR: "", ...env },
-    stdin: "null",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
+const fnlogs = (args: string[], env: Record<string, string> = {}) =>
+  runLogs(args, { NO_COLOR: "", ...env });
 
 Deno.test("fnlogs logs prints a history like faas-cli and exits 0", async () => {
   await using gateway = startFakeGateway(gatewayScript(() => messages(3)));

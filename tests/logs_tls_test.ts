@@ -8,22 +8,9 @@ import { assert, assertEquals } from "@std/assert";
 import { createHandler } from "../server/handler.ts";
 import { TEST_TLS } from "./helpers/fake_kube_api.ts";
 import { MemoryProvider, record } from "./helpers/memory_provider.ts";
-import { MAIN, RUN_FLAGS, startServeProcess } from "./helpers/serve_process.ts";
+import { followUntil, runLogs, startServeProcess } from "./helpers/serve_process.ts";
 
-const decoder = new TextDecoder();
-
-async function logs(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...RUN_FLAGS, MAIN, "logs", ...args],
-    stdin: "null",
-    env: { NO_COLOR: "1" },
-  }).output();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
+const logs = (args: string[]) => runLogs(args);
 
 Deno.test("fnlogs logs over TLS: refused without trust, accepted with --cacert or --tls-no-verify", async () => {
   const provider = new MemoryProvider();
@@ -78,21 +65,20 @@ Deno.test("fnlogs serve --cert --key serves HTTPS that fnlogs logs --cacert trus
     ]);
     const gateway = server.url.replace("127.0.0.1", "localhost");
     assert(gateway.startsWith("https://localhost:"), gateway);
-    let printed = "";
-    // Bounded wait for the function's first line.
-    for (let i = 0; i < 100 && printed === ""; i++) {
-      const run = await logs([
-        "fn",
-        "-g",
-        gateway,
-        "--tail=false",
-        "--time-format=",
-        "--cacert",
-        `${dir}/ca.pem`,
-      ]);
-      assertEquals(run.code, 0, run.stderr);
-      printed = run.stdout;
-    }
+    // Until the function has written its line.
+    using client = Deno.createHttpClient({ caCerts: [TEST_TLS.ca] });
+    await followUntil(`${gateway}/system/logs?name=fn&follow=true`, '"text":"secure"', { client });
+    const run = await logs([
+      "fn",
+      "-g",
+      gateway,
+      "--tail=false",
+      "--time-format=",
+      "--cacert",
+      `${dir}/ca.pem`,
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+    const printed = run.stdout;
     assertEquals(printed, "secure\n");
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -38,7 +38,20 @@ export async function startServeProcess(
     stderr: "piped",
   }).spawn();
   const log: { line: string; at: number }[] = [];
-  let waiters: { pattern: RegExp; from: number; resolve: (line: string) => void }[] = [];
+  type Waiter = {
+    pattern: RegExp;
+    from: number;
+    resolve: (line: string) => void;
+    reject: (error: Error) => void;
+  };
+  let waiters: Waiter[] = [];
+  let ended = false;
+  // What is still awaited when stderr ends never comes: say so, with the last lines.
+  const notComing = (pattern: RegExp) =>
+    new Error(
+      `fnlogs serve ended its stderr before a line matched ${pattern}; last lines:\n` +
+        log.slice(-10).map((l) => l.line).join("\n"),
+    );
   const lines: TransformStream<string, string> = new TextLineStream();
   (async () => {
     for await (const line of child.stderr.pipeThrough(new TextDecoderStream()).pipeThrough(lines)) {
@@ -50,12 +63,16 @@ export async function startServeProcess(
         return false;
       });
     }
-  })();
+  })().finally(() => {
+    ended = true;
+    for (const w of waiters.splice(0)) w.reject(notComing(w.pattern));
+  });
   const waitForLog = (pattern: RegExp, from = 0) =>
-    new Promise<string>((resolve) => {
+    new Promise<string>((resolve, reject) => {
       const seen = log.slice(from).find((l) => pattern.test(l.line));
       if (seen !== undefined) resolve(seen.line);
-      else waiters.push({ pattern, from, resolve });
+      else if (ended) reject(notComing(pattern));
+      else waiters.push({ pattern, from, resolve, reject });
     });
   const listening = await waitForLog(/listening on https?:\/\/[\d.]+:\d+\//);
   const url = listening.match(/(https?:\/\/[\d.]+:\d+)/)![1];
@@ -70,4 +87,51 @@ export async function startServeProcess(
       await child.status;
     })();
   return { child, url, pid: child.pid, log, waitForLog, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** What a `fnlogs logs` run printed, and its exit code. */
+export interface LogsRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `fnlogs logs ARGS` as `deno task logs` does, without colour unless
+ * `env` says otherwise, and waits for it to exit.
+ */
+export async function runLogs(args: string[], env: Record<string, string> = {}): Promise<LogsRun> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...RUN_FLAGS, MAIN, "logs", ...args],
+    stdin: "null",
+    env: { NO_COLOR: "1", ...env },
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/**
+ * Follows `url` (a `follow=true` logs request) until its body contains
+ * `marker`, then cancels it: waiting for a function's line as an event, not
+ * by asking again and again. Throws if the stream ends first.
+ */
+export async function followUntil(
+  url: string,
+  marker: string,
+  init?: RequestInit & { client?: Deno.HttpClient },
+): Promise<void> {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes(marker)) {
+    const next = await reader.read();
+    if (next.done) throw new Error(`${url} ended before ${marker}: ${seen}`);
+    seen += next.value;
+  }
+  await reader.cancel();
 }
