@@ -310,10 +310,9 @@ Deno.test("followLogBatches() names a failure's root cause in its reconnect noti
     call++;
     if (call === 1) return Promise.resolve(new Response(cutBody([json(rec(1))])));
     if (call === 2) {
+      // What Deno 2.9.6's fetch throws when the peer resets (measured with a real RST).
       const reset = new Error("Connection reset by peer (os error 104)");
-      return Promise.reject(
-        new TypeError("fetch failed", { cause: new Error("client error", { cause: reset }) }),
-      );
+      return Promise.reject(new TypeError("fetch failed", { cause: reset }));
     }
     return Promise.resolve(new Response(json(rec(2)) + "\n"));
   };
@@ -331,6 +330,6 @@ Deno.test("followLogBatches() names a failure's root cause in its reconnect noti
   assertEquals(reasons, [
     "the stream was cut (error reading a body from connection)",
     "Cannot connect to OpenFaaS on URL: http://gateway.test " +
-    "(fetch failed: client error: Connection reset by peer (os error 104))",
+    "(fetch failed: Connection reset by peer (os error 104))",
   ]);
 });

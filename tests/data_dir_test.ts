@@ -139,7 +139,7 @@ Deno.test("serve --data-dir: after SIGKILL mid-write the files are intact and a 
         // It already died of the broken pipe.
       }
     }
-    for (const pid of replicas) assert(isGone(pid), `replica ${pid} outlived the server`);
+    for (const pid of replicas) assert(isGone(pid), `replica ${pid} still runs after our SIGKILL`);
 
     const before = await readFiles(dir);
     const last = before.lines.at(-1)!.seq;
