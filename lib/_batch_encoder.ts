@@ -12,18 +12,18 @@ const encoder = new TextEncoder();
 
 /**
  * Returns a function that encodes a batch as chunks of about `max`
- * characters each, `encodeOne` per record, remembering the result per batch
- * (weakly) and per `max`.
+ * characters each, `encodeOne` per record, remembering its last answer:
+ * followers in step are handed the same batch array one after another (the
+ * history's slice cache), so one remembered batch is all the sharing there is.
  */
 export function batchEncoder(
   encodeOne: (record: LogRecord) => string,
 ): (batch: LogBatch, max: number) => Uint8Array[] {
-  const caches = new Map<number, WeakMap<LogBatch, Uint8Array[]>>();
+  let lastBatch: LogBatch | undefined;
+  let lastMax = 0;
+  let lastChunks: Uint8Array[] = [];
   return (batch, max) => {
-    let cache = caches.get(max);
-    if (cache === undefined) caches.set(max, cache = new WeakMap());
-    const cached = cache.get(batch);
-    if (cached !== undefined) return cached;
+    if (batch === lastBatch && max === lastMax) return lastChunks;
     const chunks: Uint8Array[] = [];
     let text = "";
     for (const record of batch) {
@@ -35,7 +35,9 @@ export function batchEncoder(
       }
     }
     if (text !== "") chunks.push(encoder.encode(text));
-    cache.set(batch, chunks);
+    lastBatch = batch;
+    lastMax = max;
+    lastChunks = chunks;
     return chunks;
   };
 }
