@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { runLogs } from "./cli/logs_command.ts";
-import { parseLogsOptions } from "./cli/logs_options.ts";
+import { runLogs } from "./cli/logs/command.ts";
+import { parseLogsOptions } from "./cli/logs/options.ts";
 import { MAIN_HELP } from "./cli/main_help.ts";
 import {
   ConnectError,
@@ -18,7 +18,7 @@ import {
   UpstreamError,
   UsageError,
 } from "./lib/errors.ts";
-import { runServe } from "./server/serve_command.ts";
+import { runServe } from "./cli/serve/command.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 /** Exit codes scripts can rely on (documented in the README). */

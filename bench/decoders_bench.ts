@@ -7,8 +7,8 @@
  * @module
  */
 
-import { NdjsonLogDecoderStream } from "../lib/ndjson_log_decoder_stream.ts";
-import { SseLogDecoderStream } from "../lib/sse_log_decoder_stream.ts";
+import { NdjsonLogDecoderStream } from "../lib/wire/ndjson_log_decoder_stream.ts";
+import { SseLogDecoderStream } from "../lib/wire/sse_log_decoder_stream.ts";
 
 const COUNT = 100_000;
 const CHUNK = 65_536;

@@ -51,27 +51,35 @@ export {
   followLogBatches,
   followLogs,
   type FollowLogsOptions,
-} from "./follow_logs.ts";
-export { DEFAULT_RENDER_OPTIONS, renderMessage, type RenderOptions } from "./render_message.ts";
-export { formatGoTime, resolveTimeFormat } from "./format_go_time.ts";
-export { parseGoDuration } from "./parse_go_duration.ts";
-export { encodeLogMessage } from "./encode_log_message.ts";
-export { type LogBatchEncoder, logBatchEncoder } from "./log_batch_encoder.ts";
-export { NdjsonEncoderStream } from "./ndjson_encoder_stream.ts";
-export { SseEncoderStream } from "./sse_encoder_stream.ts";
-export { NdjsonLogDecoderStream } from "./ndjson_log_decoder_stream.ts";
-export { SseLogDecoderStream } from "./sse_log_decoder_stream.ts";
-export { LineBatchStream } from "./line_batch_stream.ts";
-export { createProvider, type ProviderKind, type ProviderOptions } from "./create_provider.ts";
-export { LocalProvider } from "./local_provider.ts";
-export { LogHistory } from "./log_history.ts";
-export { HistoryStore } from "./history_store.ts";
-export { JournaldProvider } from "./journald_provider.ts";
-export { KubernetesProvider } from "./kubernetes_provider.ts";
-export { KubeConfig } from "./kube_config.ts";
-export { DockerProvider } from "./docker_provider.ts";
-export { DockerFrameStream } from "./docker_frame_stream.ts";
-export { parseDockerHost } from "./docker_endpoint.ts";
-export { OpenFaasProvider } from "./openfaas_provider.ts";
-export { LogStreamMerger, mergeLogStreams } from "./merge_log_streams.ts";
-export * from "./timestamp.ts";
+} from "./client/follow_logs.ts";
+export {
+  DEFAULT_RENDER_OPTIONS,
+  renderMessage,
+  type RenderOptions,
+} from "./render/render_message.ts";
+export { formatGoTime, resolveTimeFormat } from "./render/format_go_time.ts";
+export { parseGoDuration } from "./go/parse_go_duration.ts";
+export { encodeLogMessage } from "./wire/encode_log_message.ts";
+export { type LogBatchEncoder, logBatchEncoder } from "./wire/log_batch_encoder.ts";
+export { NdjsonEncoderStream } from "./wire/ndjson_encoder_stream.ts";
+export { SseEncoderStream } from "./wire/sse_encoder_stream.ts";
+export { NdjsonLogDecoderStream } from "./wire/ndjson_log_decoder_stream.ts";
+export { SseLogDecoderStream } from "./wire/sse_log_decoder_stream.ts";
+export { LineBatchStream } from "./streams/line_batch_stream.ts";
+export {
+  createProvider,
+  type ProviderKind,
+  type ProviderOptions,
+} from "./providers/create_provider.ts";
+export { LocalProvider } from "./providers/local/provider.ts";
+export { LogHistory } from "./history/log_history.ts";
+export { HistoryStore } from "./history/history_store.ts";
+export { JournaldProvider } from "./providers/journald/provider.ts";
+export { KubernetesProvider } from "./providers/kubernetes/provider.ts";
+export { KubeConfig } from "./providers/kubernetes/kube_config.ts";
+export { DockerProvider } from "./providers/docker/provider.ts";
+export { DockerFrameStream } from "./providers/docker/frame_stream.ts";
+export { parseDockerHost } from "./providers/docker/endpoint.ts";
+export { OpenFaasProvider } from "./providers/openfaas/provider.ts";
+export { LogStreamMerger, mergeLogStreams } from "./streams/merge_log_streams.ts";
+export * from "./time/timestamp.ts";

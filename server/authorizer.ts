@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { textResponse } from "./text_response.ts";
+import { textResponse } from "./http/text_response.ts";
 
 /** The credentials a server accepts; either or both. */
 export interface Credentials {

@@ -6,7 +6,7 @@
  */
 import { NamespaceNotAllowedError, UpstreamError } from "../lib/errors.ts";
 import type { LogProvider } from "../lib/types.ts";
-import { jsonResponse, textResponse } from "./text_response.ts";
+import { jsonResponse, textResponse } from "./http/text_response.ts";
 
 /** Answers one function-list request. */
 export async function functionsRoute(

@@ -9,7 +9,7 @@ import { functionsRoute } from "./functions_route.ts";
 import { logsRoute, type LogsRouteOptions } from "./logs_route.ts";
 import { OpenStreams } from "./open_streams.ts";
 import { StreamLimiter, type StreamLimits } from "./stream_limiter.ts";
-import { textResponse } from "./text_response.ts";
+import { textResponse } from "./http/text_response.ts";
 
 /** Settings of the whole handler. */
 /** The default longest query string accepted, in bytes (414 above it). */

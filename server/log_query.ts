@@ -5,8 +5,8 @@
  * @module
  */
 import { InvalidInputError } from "../lib/errors.ts";
-import { parseGoBool } from "../lib/parse_go_bool.ts";
-import { parseTimestamp } from "../lib/timestamp.ts";
+import { parseGoBool } from "../lib/go/parse_go_bool.ts";
+import { parseTimestamp } from "../lib/time/timestamp.ts";
 import type { LogQuery } from "../lib/types.ts";
 
 /** The reference's 422 body; fnlogs appends the reason after a colon. */

@@ -12,13 +12,13 @@ import {
   NamespaceNotAllowedError,
   UpstreamError,
 } from "../lib/errors.ts";
-import { logBatchEncoder, SSE_HEARTBEAT } from "../lib/log_batch_encoder.ts";
+import { logBatchEncoder, SSE_HEARTBEAT } from "../lib/wire/log_batch_encoder.ts";
 import type { LogProvider, LogQuery, LogSource } from "../lib/types.ts";
 import { parseLogQuery } from "./log_query.ts";
 import type { OpenStreams } from "./open_streams.ts";
 import { responseBody } from "./response_body.ts";
 import type { StreamLimiter } from "./stream_limiter.ts";
-import { textResponse } from "./text_response.ts";
+import { textResponse } from "./http/text_response.ts";
 
 const NDJSON = "application/x-ndjson";
 const EVENT_STREAM = "text/event-stream";

@@ -6,8 +6,13 @@
  *
  * @module
  */
-import type { LogBatchEncoder } from "../lib/log_batch_encoder.ts";
-import { END, type PollSource, pollSourceStream, readerPollSource } from "../lib/poll_source.ts";
+import type { LogBatchEncoder } from "../lib/wire/log_batch_encoder.ts";
+import {
+  END,
+  type PollSource,
+  pollSourceStream,
+  readerPollSource,
+} from "../lib/streams/poll_source.ts";
 import type { LogBatch } from "../lib/types.ts";
 import type { OpenStream, OpenStreams } from "./open_streams.ts";
 

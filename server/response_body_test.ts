@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { logBatchEncoder } from "../lib/log_batch_encoder.ts";
+import { logBatchEncoder } from "../lib/wire/log_batch_encoder.ts";
 import type { LogBatch, LogRecord } from "../lib/types.ts";
 import { OpenStreams } from "./open_streams.ts";
 import { responseBody } from "./response_body.ts";

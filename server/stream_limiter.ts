@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { textResponse } from "./text_response.ts";
+import { textResponse } from "./http/text_response.ts";
 
 /** The default cap on concurrent streams (about 400 MB of RSS on fnlogs' engine). */
 export const DEFAULT_MAX_STREAMS = 10_000;

@@ -7,7 +7,7 @@
  * once, in order.
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { SseLogDecoderStream } from "../lib/sse_log_decoder_stream.ts";
+import { SseLogDecoderStream } from "../lib/wire/sse_log_decoder_stream.ts";
 import type { LogRecord } from "../lib/types.ts";
 import { childrenOf, isGone } from "./helpers/process_state.ts";
 import { type ServeProcess, startServeProcess } from "./helpers/serve_process.ts";

@@ -25,19 +25,19 @@
  * is checked for "no throw, bounded lines, everything before it exact".
  */
 import { assert, assertEquals, assertInstanceOf } from "@std/assert";
-import { ChunkedDecoder } from "../lib/docker_chunked_decoder.ts";
-import { DockerFrameDecoder, type DockerLine } from "../lib/docker_frame_decoder.ts";
-import { DockerFrameStream } from "../lib/docker_frame_stream.ts";
-import { dockerGet } from "../lib/docker_http.ts";
-import { JournalEntryStream } from "../lib/journal_entry_stream.ts";
-import { KubernetesApi } from "../lib/kubernetes_api.ts";
-import { KubernetesPodLogs } from "../lib/kubernetes_pod_logs.ts";
-import { watchPods } from "../lib/kubernetes_pod_watch.ts";
-import { LineBatchStream } from "../lib/line_batch_stream.ts";
-import { cutMarker } from "../lib/line_splitter.ts";
-import { NdjsonLogDecoderStream } from "../lib/ndjson_log_decoder_stream.ts";
-import { SseLogDecoderStream } from "../lib/sse_log_decoder_stream.ts";
-import { toLogRecord } from "../lib/to_log_record.ts";
+import { ChunkedDecoder } from "../lib/http/chunked_decoder.ts";
+import { DockerFrameDecoder, type DockerLine } from "../lib/providers/docker/frame_decoder.ts";
+import { DockerFrameStream } from "../lib/providers/docker/frame_stream.ts";
+import { dockerGet } from "../lib/http/socket_get.ts";
+import { JournalEntryStream } from "../lib/providers/journald/entry_stream.ts";
+import { KubernetesApi } from "../lib/providers/kubernetes/api.ts";
+import { KubernetesPodLogs } from "../lib/providers/kubernetes/pod_logs.ts";
+import { watchPods } from "../lib/providers/kubernetes/pod_watch.ts";
+import { LineBatchStream } from "../lib/streams/line_batch_stream.ts";
+import { cutMarker } from "../lib/streams/line_splitter.ts";
+import { NdjsonLogDecoderStream } from "../lib/wire/ndjson_log_decoder_stream.ts";
+import { SseLogDecoderStream } from "../lib/wire/sse_log_decoder_stream.ts";
+import { toLogRecord } from "../lib/wire/to_log_record.ts";
 import type { LogRecord } from "../lib/types.ts";
 import { concat } from "@std/bytes";
 import { byteByByte, everySplit, Fuzz, Tally, utf8 } from "./helpers/fuzz.ts";

@@ -4,7 +4,7 @@
  * FNLOGS_TEST_DOCKER_HOST is not set.
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
-import { DockerProvider } from "../lib/docker_provider.ts";
+import { DockerProvider } from "../lib/providers/docker/provider.ts";
 import { FunctionNotFoundError } from "../lib/errors.ts";
 import type { LogBatch, LogRecord } from "../lib/types.ts";
 import { findTestDockerHost, PodmanApi } from "./podman/podman_api.ts";

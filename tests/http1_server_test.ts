@@ -4,7 +4,7 @@
  * closed, never parsed on), and ambiguous heads refused.
  */
 import { assert, assertEquals } from "@std/assert";
-import { textResponse } from "../server/text_response.ts";
+import { textResponse } from "../server/http/text_response.ts";
 import { dechunk, RawClient, startTestServer } from "./helpers/test_server.ts";
 
 function handler(request: Request): Response {

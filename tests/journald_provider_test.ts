@@ -2,7 +2,7 @@
 // written by systemd-journal-remote (see helpers/journal_writer.ts).
 // CI: apt-get install -y systemd-journal-remote (journalctl comes with systemd).
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
-import { JournaldProvider } from "../lib/journald_provider.ts";
+import { JournaldProvider } from "../lib/providers/journald/provider.ts";
 import { FunctionNotFoundError } from "../lib/errors.ts";
 import type { LogBatch, LogQuery, LogRecord } from "../lib/types.ts";
 import {

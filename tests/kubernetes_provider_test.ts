@@ -1,6 +1,9 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { FunctionNotFoundError, UpstreamError } from "../lib/errors.ts";
-import { KubernetesProvider, type KubernetesProviderOptions } from "../lib/kubernetes_provider.ts";
+import {
+  KubernetesProvider,
+  type KubernetesProviderOptions,
+} from "../lib/providers/kubernetes/provider.ts";
 import type { LogBatch, LogQuery, LogRecord } from "../lib/types.ts";
 import { FakeKubeApi } from "./helpers/fake_kube_api.ts";
 

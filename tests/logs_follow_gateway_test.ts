@@ -5,8 +5,8 @@
  */
 import { assert, assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
 import { ConnectError, HttpStatusError } from "../lib/errors.ts";
-import { type FollowEvent, followLogBatches, followLogs } from "../lib/follow_logs.ts";
-import { compareTimestamps } from "../lib/timestamp.ts";
+import { type FollowEvent, followLogBatches, followLogs } from "../lib/client/follow_logs.ts";
+import { compareTimestamps } from "../lib/time/timestamp.ts";
 import type { LogMessage } from "../lib/types.ts";
 import { gatewayScript, messages, ndjsonLine, startFakeGateway } from "./helpers/fake_gateway.ts";
 

@@ -13,7 +13,7 @@
  * heartbeat well inside it.
  */
 import { assert, assertEquals } from "@std/assert";
-import { type FollowEvent, followLogBatches } from "../lib/follow_logs.ts";
+import { type FollowEvent, followLogBatches } from "../lib/client/follow_logs.ts";
 import { createHandler } from "../server/handler.ts";
 import { startCuttingProxy } from "./helpers/cutting_proxy.ts";
 import { HistoryProvider, sharedTimestampHistory } from "./helpers/history_provider.ts";

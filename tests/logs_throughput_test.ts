@@ -5,8 +5,8 @@
  * rates (messages/s).
  */
 import { assertEquals } from "@std/assert";
-import { runLogs } from "../cli/logs_command.ts";
-import { encodeLogMessage } from "../lib/encode_log_message.ts";
+import { runLogs } from "../cli/logs/command.ts";
+import { encodeLogMessage } from "../lib/wire/encode_log_message.ts";
 
 const BENCH = Deno.env.get("FNLOGS_BENCH") === "1";
 const COUNT = BENCH ? 500_000 : 20_000;

@@ -6,7 +6,7 @@
  * faas-netes writes it, cut without terminator, 401 and 500 bodies).
  */
 import { assert, assertEquals } from "@std/assert";
-import { OpenFaasProvider } from "../lib/openfaas_provider.ts";
+import { OpenFaasProvider } from "../lib/providers/openfaas/provider.ts";
 import { createHandler } from "../server/handler.ts";
 import { gatewayScript, messages, startFakeGateway } from "./helpers/fake_gateway.ts";
 import { MemoryProvider, record } from "./helpers/memory_provider.ts";

@@ -5,12 +5,12 @@
  * an idle kept-alive connection is closed, a follow stream that outlives the
  * deadline is not, and one address cannot hold more than its share of
  * half-open requests. (A TLS handshake that stalls cannot be cut: see
- * `server/guarded_serve.ts`.)
+ * `server/http/guarded_serve.ts`.)
  */
 import { assert, assertEquals } from "@std/assert";
 import { createHandler } from "../server/handler.ts";
-import { guardedServe } from "../server/guarded_serve.ts";
-import { serveHttp1 } from "../server/http1_server.ts";
+import { guardedServe } from "../server/http/guarded_serve.ts";
+import { serveHttp1 } from "../server/http/http1_server.ts";
 import { TEST_TLS } from "./helpers/fake_kube_api.ts";
 import { MemoryProvider, record } from "./helpers/memory_provider.ts";
 import { startServeProcess } from "./helpers/serve_process.ts";

@@ -4,7 +4,7 @@
  * reconnect tests put behind the real server and a cutting proxy.
  */
 import { FunctionNotFoundError } from "../../lib/errors.ts";
-import { compareTimestamps } from "../../lib/timestamp.ts";
+import { compareTimestamps } from "../../lib/time/timestamp.ts";
 import type {
   FunctionInfo,
   LogBatch,

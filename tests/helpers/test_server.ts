@@ -2,8 +2,8 @@ import {
   guardedServe,
   type GuardedServeOptions,
   type GuardedServer,
-} from "../../server/guarded_serve.ts";
-import { serveHttp1 } from "../../server/http1_server.ts";
+} from "../../server/http/guarded_serve.ts";
+import { serveHttp1 } from "../../server/http/http1_server.ts";
 
 /** A server as `fnlogs serve` runs it (its own HTTP/1.1 engine unless `engine: "deno"`) on a free loopback port that always shuts down. */
 export interface TestServer extends AsyncDisposable {

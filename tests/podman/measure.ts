@@ -4,7 +4,7 @@
  * own on arrival) and throughput (history and live). Not a test: run
  * `deno run -A tests/podman/measure.ts` after tests/podman/setup.sh.
  */
-import { DockerProvider } from "../../lib/docker_provider.ts";
+import { DockerProvider } from "../../lib/providers/docker/provider.ts";
 import type { LogBatch } from "../../lib/types.ts";
 import { findTestDockerHost, PodmanApi } from "./podman_api.ts";
 

@@ -1,0 +1,381 @@
+/**
+ * `fnlogs logs`: follow function logs from a gateway or a provider, render
+ * them as faas-cli does, and end with an outcome scripts can rely on.
+ *
+ * @module
+ */
+import type { BackoffOptions } from "../../lib/async/backoff.ts";
+import type { GatewayAuth } from "../../lib/gateway/build_log_request.ts";
+import { createProvider } from "../../lib/providers/create_provider.ts";
+import { ConnectError } from "../../lib/errors.ts";
+import { type FollowEvent, followLogBatches } from "../../lib/client/follow_logs.ts";
+import { listGatewayFunctions } from "../../lib/gateway/list_functions.ts";
+import { readFaasCliAuth } from "../../lib/gateway/read_faas_cli_auth.ts";
+import { renderMessage, type RenderOptions } from "../../lib/render/render_message.ts";
+import { formatTimestamp, parseTimestamp } from "../../lib/time/timestamp.ts";
+import type { LogBatch, LogProvider, LogRecord } from "../../lib/types.ts";
+import { BatchWriter } from "./batch_writer.ts";
+import { colorize, shouldColor } from "./colors.ts";
+import { LOGS_HELP } from "./help.ts";
+import { type LogsOptions, parseLogsOptions } from "./options.ts";
+import { mergeBatches } from "./merge_batches.ts";
+
+/** Where `fnlogs logs` reads and writes; everything injectable. */
+export interface LogsIO {
+  readonly stdout: WritableStream<Uint8Array>;
+  readonly stderr: WritableStream<Uint8Array>;
+  readonly stdoutIsTerminal: boolean;
+  env(name: string): string | undefined;
+  /** Aborting it (Ctrl-C) ends the run cleanly with `interrupted`. */
+  readonly signal: AbortSignal;
+  /** Direct mode without `createProvider` (tests). */
+  readonly provider?: LogProvider;
+  /** Tests: a fetch to use instead of the global one. */
+  readonly fetch?: typeof fetch;
+  /** Tests: shorter reconnect delays. */
+  readonly backoff?: BackoffOptions;
+  /** Tests: the wall clock in ms (default `Date.now`), for `--since`. */
+  readonly now?: () => number;
+}
+
+/**
+ * How a run ended (errors are thrown): `completed` (history read, `--for`
+ * or `--max-lines` reached, stdout closed), `condition-met` (`--until-match`
+ * matched), `no-match` (`--until-match` never matched before `--for`
+ * elapsed or the stream ended), `stream-ended` (a follow that ended for
+ * good: `--no-reconnect` or reconnects used up), `interrupted` (the signal).
+ */
+export type LogsOutcome =
+  | "completed"
+  | "condition-met"
+  | "no-match"
+  | "stream-ended"
+  | "interrupted";
+
+const NO_TLS_WARNING =
+  "WARNING! You are not using an encrypted connection to the gateway, consider using HTTPS.";
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** The `since` to send: faas-cli's RFC3339 at second precision, or now for `--tail 0`. */
+function sinceOf(options: LogsOptions, nowMs: number): string | undefined {
+  if (options.noHistory) {
+    return formatTimestamp(Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000);
+  }
+  if (options.sinceTime !== undefined) {
+    const t = parseTimestamp(options.sinceTime);
+    if (t !== undefined) return formatTimestamp(t.seconds, 0, t.offsetSeconds);
+  }
+  if (options.sinceMs !== undefined) {
+    const ms = nowMs - options.sinceMs;
+    const offset = -new Date(ms).getTimezoneOffset() * 60;
+    return formatTimestamp(Math.floor(ms / 1000), 0, offset);
+  }
+  return undefined;
+}
+
+function notice(name: string, event: FollowEvent, options: LogsOptions): string {
+  switch (event.event) {
+    case "reconnecting":
+      return `${name}: ${event.reason}; reconnecting in ${
+        formatDelay(event.delayMs)
+      } (attempt ${event.attempt})`;
+    case "resumed":
+      return `${name}: resumed ${
+        event.resume === "cursor"
+          ? "exactly after the last line"
+          : event.resume === "since"
+          ? `from ${event.since}, overlap dropped`
+          : "from the start (nothing had arrived yet)"
+      }`;
+    case "gap":
+      return `${name}: ${event.missed} lines missed${
+        event.instance ? ` from ${event.instance}` : ""
+      } (this reader fell behind the server)`;
+    case "ended":
+      return `${name}: ${event.reason}; not reconnecting${
+        options.reconnect ? ` after ${event.reconnects} attempts` : " (--no-reconnect)"
+      }`;
+    case "skipped":
+      return `${name}: skipped a malformed line: ${event.reason}`;
+  }
+}
+
+/** Renders a batch into one string: faas-cli's bytes, or prefixed lines for several functions. */
+function makeRenderer(
+  options: LogsOptions,
+  several: boolean,
+  color: boolean,
+): (batch: readonly LogRecord[]) => string {
+  const render: RenderOptions = {
+    output: options.output,
+    timeFormat: options.timeFormat,
+    showName: options.showName,
+    showInstance: options.showInstance,
+  };
+  if (!several || options.output === "json") {
+    return (batch) => {
+      let text = "";
+      for (let i = 0; i < batch.length; i++) text += renderMessage(batch[i], render);
+      return text;
+    };
+  }
+  if (options.output === "keyvalue") {
+    const withIds = { ...render, showName: true, showInstance: true };
+    return (batch) => {
+      let text = "";
+      for (let i = 0; i < batch.length; i++) text += renderMessage(batch[i], withIds);
+      return text;
+    };
+  }
+  const bare = { ...render, showName: false, showInstance: false };
+  const prefixes = new Map<string, string>();
+  return (batch) => {
+    let text = "";
+    for (let i = 0; i < batch.length; i++) {
+      const m = batch[i];
+      const key = m.name + "\u0000" + m.instance;
+      let prefix = prefixes.get(key);
+      if (prefix === undefined) {
+        prefix = `${m.name} (${m.instance}) `;
+        if (color) prefix = colorize(prefix, key);
+        if (prefixes.size < 10_000) prefixes.set(key, prefix);
+      }
+      text += prefix + renderMessage(m, bare);
+    }
+    return text;
+  };
+}
+
+/** Keeps what `--instance-filter`, `--grep` and `--exclude` let through. */
+function makeFilter(options: LogsOptions): ((batch: LogBatch) => LogBatch) | undefined {
+  const { instanceFilter, grep, exclude } = options;
+  if (instanceFilter === undefined && grep.length === 0 && exclude.length === 0) return undefined;
+  const keep = (m: LogRecord) =>
+    (instanceFilter === undefined || m.instance === instanceFilter) &&
+    (grep.length === 0 || grep.some((re) => re.test(m.text))) &&
+    !exclude.some((re) => re.test(m.text));
+  return (batch) => batch.filter(keep);
+}
+
+/**
+ * Runs `fnlogs logs ARGS`: parses the flags (throws {@linkcode UsageError}),
+ * follows every function named, writes one stdout write per batch, reports
+ * stream health on stderr (or as `--events` JSON lines on stdout), and
+ * returns the outcome. Gateway and provider errors are thrown for `main.ts`
+ * to print.
+ *
+ * @example Print the help
+ * ```ts ignore
+ * import { runLogs } from "./command.ts";
+ *
+ * const outcome = await runLogs(["--help"], {
+ *   stdout: Deno.stdout.writable,
+ *   stderr: Deno.stderr.writable,
+ *   stdoutIsTerminal: false,
+ *   env: (name) => Deno.env.get(name),
+ *   signal: new AbortController().signal,
+ * });
+ * ```
+ */
+export async function runLogs(args: string[], io: LogsIO): Promise<LogsOutcome> {
+  const options = parseLogsOptions(args, (name) => io.env(name));
+  const out = new BatchWriter(io.stdout);
+  const err = new BatchWriter(io.stderr);
+  try {
+    if (options.help) {
+      await out.write(LOGS_HELP);
+      return "completed";
+    }
+    return await follow(options, io, out, err);
+  } catch (error) {
+    if (error instanceof ConnectError && error.cause instanceof Error) {
+      await err.write(`fnlogs: ${error.cause.message}\n`).catch(() => false);
+      if (options.tlsNoVerify && /certificate|tls|ssl/i.test(error.cause.message)) {
+        await err.write(
+          "fnlogs: a compiled fnlogs cannot turn certificate checks off; use --cacert FILE\n",
+        ).catch(() => false);
+      }
+    }
+    throw error;
+  } finally {
+    await out.release();
+    await err.release();
+  }
+}
+
+async function follow(
+  options: LogsOptions,
+  io: LogsIO,
+  out: BatchWriter,
+  err: BatchWriter,
+): Promise<LogsOutcome> {
+  const cleanups: (() => void | Promise<void>)[] = [];
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(io.signal.reason);
+  io.signal.addEventListener("abort", onAbort, { once: true });
+  cleanups.push(() => io.signal.removeEventListener("abort", onAbort));
+  try {
+    let provider: LogProvider | undefined;
+    let auth: GatewayAuth | undefined;
+    let client: Deno.HttpClient | undefined;
+    if (options.provider !== undefined) {
+      provider = io.provider;
+      if (provider === undefined) {
+        const created = await createProvider({
+          ...options.provider,
+          namespace: options.namespace || undefined,
+          onNotice: (message) => err.post(`fnlogs: ${message.replace(/^\[fnlogs\] /, "")}\n`),
+        });
+        cleanups.push(() => created.close());
+        provider = created;
+      }
+    } else {
+      auth = options.token !== undefined
+        ? { kind: "bearer", token: options.token }
+        : await readFaasCliAuth(options.gateway, { env: (name) => io.env(name) });
+      if (options.caCert !== undefined) {
+        const caCert = await Deno.readTextFile(options.caCert);
+        const created = Deno.createHttpClient({ caCerts: [caCert] });
+        cleanups.push(() => created.close());
+        client = created;
+      }
+      const g = options.gateway;
+      if (
+        !options.tlsNoVerify && !g.startsWith("https") && !g.startsWith("http://127.0.0.1") &&
+        !g.startsWith("http://localhost")
+      ) {
+        err.post(`fnlogs: ${NO_TLS_WARNING}\n`);
+      }
+    }
+
+    const names = options.all
+      ? provider !== undefined
+        ? (await provider.listFunctions(options.namespace || undefined, { signal: stop.signal }))
+          .map((f) => f.name)
+        : (await listGatewayFunctions({
+          gateway: options.gateway,
+          namespace: options.namespace,
+          auth,
+          client,
+          fetch: io.fetch,
+          signal: stop.signal,
+        })).map((f) => f.name)
+      : options.names;
+    if (names.length === 0) {
+      await err.write(
+        `fnlogs: no functions found${
+          options.namespace ? ` in namespace "${options.namespace}"` : ""
+        }\n`,
+      );
+      return "completed";
+    }
+
+    let timedOut = false;
+    if (options.forMs !== undefined) {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        stop.abort();
+      }, options.forMs);
+      cleanups.push(() => clearTimeout(timer));
+    }
+
+    let endedForGood = false;
+    let skipped = 0;
+    let firstSkip: { reason: string; sample: string } | undefined;
+    const onEvent = (name: string) => (event: FollowEvent) => {
+      if (event.event === "skipped") {
+        skipped++;
+        firstSkip ??= { reason: event.reason, sample: event.sample };
+        return;
+      }
+      if (event.event === "ended") endedForGood = true;
+      if (options.events) {
+        const { event: kind, ...rest } = event;
+        out.post(JSON.stringify({ event: kind, name, ...rest }) + "\n");
+      } else {
+        err.post(`fnlogs: ${notice(name, event, options)}\n`);
+      }
+    };
+
+    const since = sinceOf(options, (io.now ?? Date.now)());
+    const streams = names.map((name) =>
+      followLogBatches({
+        gateway: provider === undefined ? options.gateway : undefined,
+        provider,
+        name,
+        namespace: options.namespace || undefined,
+        instance: options.instanceFilter,
+        follow: options.follow,
+        tail: options.noHistory ? undefined : options.lines,
+        since,
+        auth,
+        client,
+        reconnect: options.reconnect,
+        maxReconnects: options.maxReconnects,
+        backoff: io.backoff,
+        idleTimeoutMs: options.idleTimeoutMs,
+        signal: stop.signal,
+        onEvent: onEvent(name),
+        fetch: io.fetch,
+      })
+    );
+    const several = names.length > 1;
+    const batches: AsyncIterable<LogBatch> = several
+      ? mergeBatches(streams, { onClose: () => stop.abort() })
+      : streams[0];
+    const render = makeRenderer(
+      options,
+      several,
+      shouldColor(options.color, io.stdoutIsTerminal, io.env("NO_COLOR")),
+    );
+    const filter = makeFilter(options);
+    const { untilMatch, maxLines } = options;
+    let printed = 0;
+    let outcome: LogsOutcome | undefined;
+
+    const iterator = batches[Symbol.asyncIterator]();
+    try {
+      while (outcome === undefined) {
+        const step = await iterator.next();
+        if (step.done) break;
+        let items: LogBatch = filter === undefined ? step.value : filter(step.value);
+        if (items.length === 0) continue;
+        const room = maxLines === undefined ? Infinity : maxLines - printed;
+        const hit = untilMatch === undefined ? -1 : items.findIndex((m) => untilMatch.test(m.text));
+        if (hit >= 0 && hit < room) {
+          items = items.slice(0, hit + 1);
+          outcome = "condition-met";
+        } else if (items.length >= room) {
+          items = items.slice(0, room);
+          outcome = "completed";
+        }
+        if (!(await out.write(render(items)))) return "completed";
+        printed += items.length;
+      }
+    } finally {
+      stop.abort();
+      await iterator.return?.();
+    }
+
+    if (skipped > 0 && firstSkip !== undefined) {
+      const summary = { count: skipped, reason: firstSkip.reason, sample: firstSkip.sample };
+      if (options.events) out.post(JSON.stringify({ event: "skipped", ...summary }) + "\n");
+      else {
+        err.post(
+          `fnlogs: skipped ${skipped} malformed line${skipped === 1 ? "" : "s"} from the server ` +
+            `(first: ${firstSkip.reason}: ${JSON.stringify(firstSkip.sample)})\n`,
+        );
+      }
+    }
+    if (outcome !== undefined) return outcome;
+    if (io.signal.aborted) return "interrupted";
+    if (untilMatch !== undefined) return "no-match";
+    if (timedOut) return "completed";
+    return endedForGood ? "stream-ended" : "completed";
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}

@@ -1,0 +1,80 @@
+import { PROVIDER_FLAGS_HELP } from "../provider_flags.ts";
+
+/** Help text of `fnlogs logs`. */
+export const LOGS_HELP =
+  `fnlogs logs: follow function logs, like faas-cli logs -f, that never dies silently
+
+USAGE
+  fnlogs logs NAME... [OPTIONS]
+  fnlogs logs --all [OPTIONS]
+
+Follows the logs from an OpenFaaS gateway or "fnlogs serve" (or, with --provider,
+straight from an orchestrator). Cuts, timeouts and restarts are resumed exactly: no
+line lost or repeated. Notices go to stderr as "fnlogs: ..." lines.
+
+WHERE FROM
+  -g, --gateway URL        gateway (default $OPENFAAS_URL, else http://127.0.0.1:8080)
+  -n, --namespace NS       namespace of the function(s)
+  -k, --token TOKEN        bearer token (default: what "faas-cli login" saved)
+      --tls-no-verify      skip TLS certificate checks (see NOTES)
+      --cacert FILE        trust the PEM certificates in FILE too
+      --all                every function of the namespace (GET /system/functions)
+      --provider KIND      read a provider directly instead of a gateway (see PROVIDERS)
+
+WHAT
+  -t, --tail[=BOOL]        faas-cli's follow switch (default true): --tail=false reads the history
+  -f, --follow[=BOOL]      the same, kubectl's spelling
+      --tail N             the last N lines first (kubectl/docker); --tail 0: no history
+      --lines N            the last N lines first (faas-cli; default -1, <= 0: all)
+      --since DURATION     lines newer than a Go duration (5s, 10m, 1h30m)
+      --since-time TIME    lines since an RFC3339 time (wins over --since)
+      --instance-filter ID only this instance (pod, container, process)
+      --grep REGEX         only lines whose text matches (repeatable: any of them)
+      --exclude REGEX      drop lines whose text matches (repeatable)
+
+WHEN TO STOP
+      --until-match REGEX  stop after the first line that matches (exit 0), exit 4 if none did
+      --for DURATION       stop after this long (exit 0; exit 4 with --until-match)
+      --max-lines N        stop after N lines
+      --no-reconnect       stop (exit 3) when the stream ends or is cut
+      --max-reconnects N   stop (exit 3) after N failed reconnects in a row
+      --idle-timeout DUR   reconnect when no byte arrives for DUR (default 45s against
+                           fnlogs serve's event stream, off against other gateways)
+
+${PROVIDER_FLAGS_HELP}
+HOW
+  -o, --output FORMAT      plain, keyvalue or json (faas-cli's formats, byte for byte)
+  -j, --json               the same as --output json
+      --time-format LAYOUT Go layout or ansic, unixdate, rubydate, rfc822, rfc822z, rfc850,
+                           rfc1123, rfc1123z, rfc3339 (default), rfc3339nano; "" hides it
+      --name               print the function name
+      --instance           print the instance
+      --events             with JSON output: stream-health events as JSON lines on stdout
+      --color WHEN         auto (default; not when NO_COLOR is set), always or never
+  -h, --help               this help
+
+EXIT CODES
+  0 done (history read, --until-match met, --for or --max-lines reached, Ctrl-C)
+  1 error   2 bad usage   3 the stream ended for good   4 --until-match never matched
+
+NOTES
+  --tail takes an integer as a line count (kubectl) and a bool as the follow switch
+  (faas-cli): --tail 20, --tail=20, --tail -1 are counts; --tail=false, --tail true are
+  the switch; a bare --tail means follow. faas-cli reads --tail=1 as "follow"; here it is
+  one line (write --tail=true). -f is --follow here, not faas-cli's stack file.
+  Several names are merged in arrival order, each line prefixed "NAME (INSTANCE) ",
+  coloured per instance on a terminal. One name prints exactly what faas-cli prints.
+  --tls-no-verify: Deno cannot turn certificate checks off per request, so fnlogs runs
+  itself again with Deno's --unsafely-ignore-certificate-errors=HOST for the gateway's host
+  only. A compiled binary cannot do that: use --cacert there.
+
+EXAMPLES
+  fnlogs logs hello                         follow hello, history first
+  fnlogs logs hello --tail 20               the last 20 lines, then follow
+  fnlogs logs hello --tail=false --since 10m   the last ten minutes, then exit
+  fnlogs logs hello world --grep ERROR      two functions, only errors
+  fnlogs logs hello --until-match "ready" --for 30s && echo up
+  fnlogs logs hello -o json --events | jq .
+  fnlogs logs --all -n openfaas-fn --instance
+  fnlogs logs hello --stack examples/stack.yml   no server: run and follow locally
+`;

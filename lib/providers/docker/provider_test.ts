@@ -1,0 +1,434 @@
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { DockerProvider } from "./provider.ts";
+import { FunctionNotFoundError, InvalidInputError, UpstreamError } from "../../errors.ts";
+import type { LogBatch, LogRecord } from "../../types.ts";
+
+// A fake Docker Engine API on a loopback port: tests script its answers and
+// watch the requests. The real daemon is exercised in tests/docker_provider_test.ts.
+
+const encoder = new TextEncoder();
+
+function frame(type: number, text: string): Uint8Array {
+  const payload = encoder.encode(text);
+  const out = new Uint8Array(8 + payload.length);
+  out[0] = type;
+  new DataView(out.buffer).setUint32(4, payload.length);
+  out.set(payload, 8);
+  return out;
+}
+
+interface Container {
+  Id: string;
+  Names: string[];
+  Labels: Record<string, string>;
+  State: string;
+  Created: number;
+  Image?: string;
+}
+
+/** A body the test writes to while the provider reads it. */
+class Body {
+  controller!: ReadableStreamDefaultController<Uint8Array>;
+  pulls = 0;
+  readonly cancelled: Promise<void>;
+  #cancel!: () => void;
+  readonly stream: ReadableStream<Uint8Array>;
+  constructor(chunks: Uint8Array[] = [], close = false) {
+    this.cancelled = new Promise((resolve) => this.#cancel = resolve);
+    this.stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.controller = controller;
+        for (const chunk of chunks) controller.enqueue(chunk);
+        if (close) controller.close();
+      },
+      pull: () => {
+        this.pulls++;
+      },
+      cancel: () => this.#cancel(),
+    }, { highWaterMark: 0 });
+  }
+}
+
+type Route = (url: URL, request: Request) => Response | Promise<Response>;
+
+class FakeDocker implements AsyncDisposable {
+  containers: Container[] = [];
+  running = new Map<string, boolean>();
+  logs = new Map<string, Route>();
+  events?: Body;
+  podman = false;
+  requests: URL[] = [];
+  readonly #server: Deno.HttpServer<Deno.NetAddr>;
+
+  constructor() {
+    this.#server = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+      (request) => this.#handle(request),
+    );
+  }
+
+  get host(): string {
+    return `tcp://127.0.0.1:${this.#server.addr.port}`;
+  }
+
+  add(name: string, fn: string, state = "exited", labels: Record<string, string> = {}): string {
+    const id = (name + "0".repeat(64)).replace(/[^0-9a-z]/g, "0").slice(0, 64);
+    this.containers.push({
+      Id: id,
+      Names: ["/" + name],
+      Labels: { "com.openfaas.function": fn, ...labels },
+      State: state,
+      Created: 1700000000 + this.containers.length,
+      Image: "busybox",
+    });
+    this.running.set(id, state === "running");
+    return id;
+  }
+
+  #handle(request: Request): Response | Promise<Response> {
+    const url = new URL(request.url);
+    this.requests.push(new URL(url));
+    url.pathname = url.pathname.replace(/^\/v1\.\d+\//, "/");
+    const headers: Record<string, string> = this.podman ? { "Libpod-Api-Version": "4.3.1" } : {};
+    const json = (value: unknown) => Response.json(value, { headers });
+    if (url.pathname === "/containers/json") {
+      const filters = JSON.parse(url.searchParams.get("filters") ?? "{}") as { label?: string[] };
+      return json(this.containers.filter((c) =>
+        (filters.label ?? []).every((l) => {
+          const [key, value] = l.split("=");
+          return value === undefined ? key in c.Labels : c.Labels[key] === value;
+        })
+      ));
+    }
+    if (url.pathname === "/events" && this.events !== undefined) {
+      return new Response(this.events.stream, { headers });
+    }
+    const m = /^\/containers\/([^/]+)\/(logs|json)$/.exec(url.pathname);
+    if (m !== null && m[2] === "json" && this.running.has(m[1])) {
+      return json({ State: { Running: this.running.get(m[1]) } });
+    }
+    const route = m === null ? undefined : this.logs.get(m[1]);
+    if (route !== undefined) return route(url, request);
+    return Response.json({ message: `no such container: ${url.pathname}` }, { status: 404 });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      this.events?.controller.close();
+    } catch {
+      // Cancelled by the client already.
+    }
+    await this.#server.shutdown();
+  }
+}
+
+const ts = (n: number) => `2024-05-06T07:08:0${Math.floor(n / 10)}.${n % 10}00000000Z`;
+
+/** A line stamped in the future: live lines come after the listing. */
+const soon = (text: string) => frame(1, `${new Date(Date.now() + 60_000).toISOString()} ${text}\n`);
+
+function history(lines: [number, string][], type = 1): Uint8Array[] {
+  return lines.map(([n, text]) => frame(type, `${ts(n)} ${text}\n`));
+}
+
+const texts = (records: readonly LogRecord[]) => records.map((r) => r.text);
+
+async function readAll(stream: ReadableStream<LogBatch>): Promise<LogRecord[]> {
+  return (await Array.fromAsync(stream)).flat();
+}
+
+Deno.test("DockerProvider merges history and keeps the last N overall", async () => {
+  await using docker = new FakeDocker();
+  const a = docker.add("fn-a", "fn");
+  const b = docker.add("fn-b", "fn");
+  docker.add("other", "other-fn");
+  docker.logs.set(
+    a,
+    () => new Response(new Body(history([[1, "a1"], [3, "a3"], [5, "a5"]]), true).stream),
+  );
+  docker.logs.set(b, () => new Response(new Body(history([[2, "b2"], [4, "b4"]], 2), true).stream));
+  const provider = new DockerProvider({ host: docker.host, reorderWindowMs: 0 });
+  const { stream } = await provider.openLogs({ name: "fn", tail: 3, follow: false });
+  const records = await readAll(stream);
+  assertEquals(texts(records), ["a3", "b4", "a5"]);
+  assertEquals(records[1], {
+    name: "fn",
+    namespace: "openfaas-fn",
+    instance: "fn-b",
+    timestamp: "2024-05-06T07:08:00.4Z",
+    text: "b4",
+  });
+  const logs = docker.requests.filter((u) => u.pathname.endsWith("/logs"));
+  assertEquals(logs.map((u) => u.searchParams.get("tail")), ["3", "3"]);
+  assertEquals(logs[0].searchParams.get("timestamps"), "1");
+  assertEquals(logs[0].searchParams.get("follow"), "0");
+  const list = docker.requests[0];
+  assertEquals(list.searchParams.get("all"), "1");
+  assertEquals(JSON.parse(list.searchParams.get("filters")!), {
+    label: ["com.openfaas.function=fn"],
+  });
+  await provider.close();
+});
+
+Deno.test("DockerProvider filters since to the nanosecond and sends it exactly", async () => {
+  await using docker = new FakeDocker();
+  const id = docker.add("fn-1", "fn");
+  const body = () =>
+    new Response(
+      new Body([
+        frame(1, "2024-05-06T07:08:09.000000001Z before\n"),
+        frame(1, "2024-05-06T07:08:09.000000002Z at\n"),
+        frame(1, "2024-05-06T07:08:09Z whole second\n"),
+        frame(1, "2024-05-06T09:08:09.5+02:00 offset\n"),
+        frame(1, "no timestamp\n"),
+      ], true).stream,
+    );
+  docker.logs.set(id, body);
+  const provider = new DockerProvider({ host: docker.host });
+  const since = "2024-05-06T09:08:09.000000002+02:00";
+  const records = await readAll(
+    (await provider.openLogs({ name: "fn", since, follow: false }))
+      .stream,
+  );
+  assertEquals(texts(records), ["at", "whole second", "offset", "no timestamp"]);
+  assertEquals(records.map((r) => r.timestamp), [
+    "2024-05-06T07:08:09.000000002Z",
+    "2024-05-06T07:08:09Z",
+    "2024-05-06T07:08:09.5Z",
+    "2024-05-06T07:08:09.5Z",
+  ]);
+  const logs = docker.requests.find((u) => u.pathname.endsWith("/logs"))!;
+  assertEquals(logs.searchParams.get("since"), "1714979289.000000002");
+  // Podman gets RFC3339 (its float parsing is not exact).
+  docker.podman = true;
+  await readAll((await provider.openLogs({ name: "fn", since, follow: false })).stream);
+  await readAll((await provider.openLogs({ name: "fn", since, follow: false })).stream);
+  const last = docker.requests.filter((u) => u.pathname.endsWith("/logs")).at(-1)!;
+  assertEquals(last.searchParams.get("since"), "2024-05-06T07:08:09.000000002Z");
+  await assertRejects(
+    () => provider.openLogs({ name: "fn", since: "yesterday", follow: false }),
+    InvalidInputError,
+  );
+  await provider.close();
+});
+
+Deno.test("DockerProvider reads a raw TTY body by its content type", async () => {
+  await using docker = new FakeDocker();
+  const id = docker.add("fn-1", "fn");
+  docker.logs.set(id, () =>
+    new Response(
+      new Body([encoder.encode(`${ts(1)} \x01 raw\r\n${ts(2)} two\r\n`)], true).stream,
+      { headers: { "content-type": "application/vnd.docker.raw-stream" } },
+    ));
+  const provider = new DockerProvider({ host: docker.host });
+  const records = await readAll((await provider.openLogs({ name: "fn", follow: false })).stream);
+  assertEquals(texts(records), ["\x01 raw", "two"]);
+  await provider.close();
+});
+
+Deno.test("DockerProvider finds functions by label and namespace", async () => {
+  await using docker = new FakeDocker();
+  docker.add("fn-1", "fn", "running");
+  docker.add("fn-2", "fn", "exited");
+  docker.add("team-1", "fn", "running", { "com.openfaas.namespace": "team" });
+  const provider = new DockerProvider({ host: docker.host });
+  assertEquals(await provider.listFunctions(undefined), [{
+    name: "fn",
+    namespace: "openfaas-fn",
+    replicas: 1,
+    availableReplicas: 1,
+    image: "busybox",
+    labels: { "com.openfaas.function": "fn" },
+    instances: ["fn-1", "fn-2"],
+  }]);
+  assertEquals((await provider.listFunctions("team"))[0].instances, ["team-1"]);
+  assertEquals(await provider.listFunctions("nobody"), []);
+  await assertRejects(
+    () => provider.openLogs({ name: "nope", follow: false }),
+    FunctionNotFoundError,
+  );
+  const error = await assertRejects(
+    () => provider.openLogs({ name: "fn", namespace: "elsewhere", follow: true }),
+    FunctionNotFoundError,
+  );
+  assertEquals(error.namespace, "elsewhere");
+  // A container that vanished between the listing and its logs request ends quietly.
+  const records = await readAll((await provider.openLogs({ name: "fn", follow: false })).stream);
+  assertEquals(records, []);
+  await provider.close();
+});
+
+Deno.test("DockerProvider reports an unreachable or failing daemon as UpstreamError", async () => {
+  const gone = new DockerProvider({ host: "unix:///nonexistent/docker.sock" });
+  await assertRejects(() => gone.listFunctions(undefined), UpstreamError, "Cannot connect");
+  await gone.close();
+  await using docker = new FakeDocker();
+  const id = docker.add("fn-1", "fn");
+  docker.logs.set(id, () => Response.json({ message: "boom" }, { status: 500 }));
+  const provider = new DockerProvider({ host: docker.host });
+  const { stream } = await provider.openLogs({ name: "fn", follow: false });
+  const error = await assertRejects(() => readAll(stream), UpstreamError, "boom");
+  assertEquals(error.status, 500);
+  await provider.close();
+});
+
+Deno.test("DockerProvider follows, splits history from live lines, and finds new containers", async () => {
+  await using docker = new FakeDocker();
+  docker.events = new Body();
+  const a = docker.add("fn-a", "fn", "running");
+  const live = new Body([soon("a7")]);
+  let followUrl: URL | undefined;
+  docker.logs.set(a, (url) => {
+    if (url.searchParams.get("follow") === "0") {
+      return new Response(new Body(history([[5, "a5"], [6, "a6"]]), true).stream);
+    }
+    followUrl = url;
+    return new Response(live.stream);
+  });
+  const notices: string[] = [];
+  const provider = new DockerProvider({
+    host: docker.host,
+    reorderWindowMs: 0,
+    onNotice: (m) => notices.push(m),
+  });
+  const { stream } = await provider.openLogs({ name: "fn", tail: 1, follow: true });
+  const reader = stream.getReader();
+  assertEquals(texts((await reader.read()).value!), ["a6"]);
+  assertEquals(texts((await reader.read()).value!), ["a7"]);
+  const historyUrl = docker.requests.find((u) => u.searchParams.get("follow") === "0")!;
+  assertEquals(historyUrl.searchParams.get("until"), followUrl!.searchParams.get("since"));
+  const eventsUrl = docker.requests.find((u) => u.pathname === "/events")!;
+  assertEquals(JSON.parse(eventsUrl.searchParams.get("filters")!), {
+    type: ["container"],
+    event: ["start"],
+    label: ["com.openfaas.function=fn"],
+  });
+
+  // A container of another namespace is ignored; one of ours is followed.
+  const b = docker.add("fn-b", "fn", "running");
+  docker.logs.set(b, () => new Response(new Body([soon("b8")]).stream));
+  const event = (id: string, name: string, attributes: Record<string, string> = {}) =>
+    encoder.encode(
+      JSON.stringify({
+        Type: "container",
+        Action: "start",
+        Actor: { ID: id, Attributes: { name, "com.openfaas.function": "fn", ...attributes } },
+      }) + "\n",
+    );
+  docker.events.controller.enqueue(
+    event("x".repeat(64), "fn-x", { "com.openfaas.namespace": "team" }),
+  );
+  docker.events.controller.enqueue(event(b, "fn-b"));
+  assertEquals((await reader.read()).value!.map((r) => [r.instance, r.text]), [["fn-b", "b8"]]);
+  assertEquals(notices, ["Container fn-b started"]);
+
+  // A stop ends the follow request and is announced (while a read waits).
+  const pending = reader.read();
+  docker.running.set(a, false);
+  live.controller.close();
+  while (!notices.includes("Container fn-a stopped")) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await reader.cancel();
+  assertEquals(await pending, { done: true, value: undefined });
+  await provider.close();
+});
+
+Deno.test("DockerProvider cancel and abort stop every upstream request", async () => {
+  for (const how of ["cancel", "abort", "close"] as const) {
+    await using docker = new FakeDocker();
+    docker.events = new Body();
+    const bodies: Body[] = [];
+    for (const name of ["fn-a", "fn-b"]) {
+      const id = docker.add(name, "fn", "running");
+      docker.logs.set(id, () => {
+        const body = new Body([soon(name)]);
+        bodies.push(body);
+        return new Response(body.stream);
+      });
+    }
+    const provider = new DockerProvider({ host: docker.host, reorderWindowMs: 0 });
+    const abort = new AbortController();
+    const { stream } = await provider.openLogs({ name: "fn", follow: true }, {
+      signal: abort.signal,
+    });
+    const reader = stream.getReader();
+    const seen = new Set<string>();
+    while (seen.size < 2) for (const r of (await reader.read()).value!) seen.add(r.text);
+    assertEquals(bodies.length, 2);
+    if (how === "cancel") await reader.cancel();
+    else if (how === "abort") abort.abort();
+    else await provider.close();
+    await Promise.all([...bodies, docker.events].map((b) => b.cancelled));
+    if (how !== "cancel") await assertRejects(() => reader.read());
+    await provider.close();
+  }
+});
+
+Deno.test("DockerProvider reads upstream no faster than the reader takes batches", async () => {
+  await using docker = new FakeDocker();
+  const id = docker.add("fn-1", "fn", "running");
+  docker.events = new Body();
+  // 64 MiB on demand, 64 KiB per pull, each chunk full of short lines.
+  const line = frame(1, `${ts(1)} ${"x".repeat(100)}\n`);
+  const chunk = new Uint8Array(Math.floor(65536 / line.length) * line.length);
+  for (let at = 0; at < chunk.length; at += line.length) chunk.set(line, at);
+  let pulls = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull: (controller) => {
+      if (++pulls > 1024) controller.close();
+      else controller.enqueue(chunk.slice());
+    },
+  }, { highWaterMark: 0 });
+  docker.logs.set(id, () => new Response(body));
+  const provider = new DockerProvider({ host: docker.host, reorderWindowMs: 0 });
+  const { stream } = await provider.openLogs({ name: "fn", follow: true });
+  const reader = stream.getReader();
+  assert((await reader.read()).value!.length > 0);
+  // The reader now takes nothing: the server must soon stop producing.
+  let stable = 0, last = -1;
+  for (let i = 0; i < 1000 && stable < 20; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    stable = pulls === last ? stable + 1 : 0;
+    last = pulls;
+  }
+  assert(stable >= 20, "the server never stopped producing");
+  assert(pulls < 400, `${pulls} chunks of 64 KiB were produced for one batch`);
+  await reader.cancel();
+  await provider.close();
+});
+
+Deno.test("DockerProvider fails a follow whose events stream ends", async () => {
+  await using docker = new FakeDocker();
+  docker.events = new Body();
+  const id = docker.add("fn-1", "fn", "running");
+  const body = new Body([soon("hello")]);
+  docker.logs.set(id, () => new Response(body.stream));
+  const provider = new DockerProvider({ host: docker.host });
+  const { stream } = await provider.openLogs({ name: "fn", follow: true });
+  const reader = stream.getReader();
+  assertEquals(texts((await reader.read()).value!), ["hello"]);
+  docker.events.controller.close();
+  await assertRejects(() => reader.read(), UpstreamError, "events stream ended");
+  await body.cancelled;
+  await provider.close();
+});
+
+Deno.test("DockerProvider puts the API version before every path", async () => {
+  await using docker = new FakeDocker();
+  docker.add("fn-1", "fn", "running");
+  const provider = new DockerProvider({ host: docker.host, apiVersion: "1.41" });
+  assertEquals((await provider.listFunctions(undefined)).length, 1);
+  assertEquals(docker.requests[0].pathname, "/v1.41/containers/json");
+  await provider.close();
+});
+
+Deno.test("DockerProvider rejects a host it cannot use", () => {
+  let error: unknown;
+  try {
+    new DockerProvider({ host: "ssh://me@box" });
+  } catch (e) {
+    error = e;
+  }
+  assert(error instanceof InvalidInputError);
+});

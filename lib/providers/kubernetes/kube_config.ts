@@ -1,0 +1,423 @@
+/**
+ * Where the Kubernetes API is and how to authenticate to it: from the
+ * in-cluster service account, or from a kubeconfig (`KUBECONFIG`, else
+ * `~/.kube/config`), the way kubectl and `@kubernetes/client-node` read them.
+ *
+ * @module
+ */
+import { parse } from "@std/yaml";
+import { InvalidInputError } from "../../errors.ts";
+import {
+  type KubeExecConfig,
+  KubernetesExecCredential,
+  type RunCommand,
+} from "./exec_credential.ts";
+
+const parseYaml: (text: string) => unknown = parse;
+
+/** Where the service account's files are mounted in a pod. */
+export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** How long a token read from a file is reused before the file is read again (ms). */
+const TOKEN_FILE_REUSE_MS = 60_000;
+
+/** Options for {@linkcode KubeConfig.load}. */
+export interface LoadKubeConfigOptions {
+  /** Kubeconfig file(s), `:`-separated (`--kubeconfig`); wins over `KUBECONFIG`. */
+  readonly kubeconfig?: string;
+  /** The context to use (`--context`); default the file's `current-context`. */
+  readonly context?: string;
+  /** Use the service account even when a kubeconfig exists. */
+  readonly inCluster?: boolean;
+  /** Environment lookup (default `Deno.env.get`). */
+  readonly env?: (name: string) => string | undefined;
+  /** Default {@linkcode SERVICE_ACCOUNT_DIR}; tests point it at a temp dir. */
+  readonly serviceAccountDir?: string;
+  /** Default `Deno.readTextFile`. */
+  readonly readTextFile?: (path: string) => Promise<string>;
+  /** Runs exec plugins (default `Deno.Command`). */
+  readonly runCommand?: RunCommand;
+  /** The clock for token expiry, in epoch ms (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+interface Auth {
+  token?: string;
+  tokenFile?: string;
+  basic?: string;
+  exec?: KubernetesExecCredential;
+}
+
+/** The parts of {@linkcode KubeConfig} given to its constructor. */
+export interface KubeConfigInit {
+  readonly server: string;
+  readonly namespace?: string;
+  readonly source: string;
+  readonly caCerts?: readonly string[];
+  readonly clientCert?: string;
+  readonly clientKey?: string;
+  readonly insecureSkipTlsVerify?: boolean;
+  readonly proxyUrl?: string;
+  readonly token?: string;
+  readonly tokenFile?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly exec?: KubeExecConfig;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => typeof v === "string" && v !== "" ? v : undefined;
+
+function decodeBase64Text(text: string, what: string): string {
+  try {
+    const binary = atob(text.replace(/\s+/g, ""));
+    return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  } catch {
+    throw new InvalidInputError(`Cannot decode ${what}: it is not base64`);
+  }
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
+}
+
+function resolvePath(base: string, path: string): string {
+  const parts: string[] = [];
+  for (const part of (path.startsWith("/") ? path : `${base}/${path}`).split("/")) {
+    if (part === "..") {
+      if (parts.length > 1) parts.pop();
+    } else if (part !== "." && (part !== "" || parts.length === 0)) parts.push(part);
+  }
+  return parts.join("/") || "/";
+}
+
+/** One named entry of a kubeconfig list, with the file it came from. */
+interface Named {
+  readonly body: Obj;
+  readonly dir: string;
+}
+
+/**
+ * A Kubernetes API endpoint with its credentials: server URL, namespace of
+ * the context, TLS material (CA, client certificate) and a way to make the
+ * `Authorization` header (bearer token, token file re-read every minute,
+ * basic auth, or an exec plugin whose token is cached until it expires).
+ *
+ * Not supported (each fails with a clear {@linkcode InvalidInputError}):
+ * legacy `auth-provider` plugins without a cached token. Deno cannot skip TLS
+ * verification per client: with `insecure-skip-tls-verify` the process has
+ * to run with `--unsafely-ignore-certificate-errors=HOST`
+ * ({@linkcode KubeConfig.insecureSkipTlsVerify} says so); `tls-server-name`
+ * is ignored.
+ *
+ * @example From kubeconfig text
+ * ```ts
+ * import { KubeConfig } from "./kube_config.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const config = await KubeConfig.fromKubeconfig(`
+ * current-context: dev
+ * clusters: [{ name: c, cluster: { server: "https://10.0.0.1:6443" } }]
+ * users: [{ name: u, user: { token: s3cr3t } }]
+ * contexts: [{ name: dev, context: { cluster: c, user: u, namespace: team } }]
+ * `);
+ * assertEquals(config.server, "https://10.0.0.1:6443");
+ * assertEquals(config.namespace, "team");
+ * assertEquals(await config.authorization(), "Bearer s3cr3t");
+ * ```
+ */
+export class KubeConfig {
+  /** The API server's base URL, without a trailing slash. */
+  readonly server: string;
+  /** The namespace of the context or the service account, if any. */
+  readonly namespace: string | undefined;
+  /** Where this came from, for messages (`in-cluster`, `kubeconfig FILE, context NAME`). */
+  readonly source: string;
+  /** Extra trusted root certificates (PEM). */
+  readonly caCerts: readonly string[];
+  /** The client certificate chain and key (PEM), when the user has one. */
+  readonly clientCert: string | undefined;
+  readonly clientKey: string | undefined;
+  /** The cluster asks to skip TLS verification (see the class notes). */
+  readonly insecureSkipTlsVerify: boolean;
+  /** `proxy-url` of the cluster. */
+  readonly proxyUrl: string | undefined;
+  readonly #auth: Auth;
+  readonly #readTextFile: (path: string) => Promise<string>;
+  readonly #now: () => number;
+  #fileToken?: { value: string; read: number };
+
+  /** Builds a config from parts already resolved (see {@linkcode KubeConfig.load}). */
+  constructor(init: KubeConfigInit, options: LoadKubeConfigOptions = {}) {
+    this.server = init.server.replace(/\/+$/, "");
+    this.namespace = init.namespace;
+    this.source = init.source;
+    this.caCerts = init.caCerts ?? [];
+    this.clientCert = init.clientCert;
+    this.clientKey = init.clientKey;
+    this.insecureSkipTlsVerify = init.insecureSkipTlsVerify ?? false;
+    this.proxyUrl = init.proxyUrl;
+    this.#auth = {
+      token: init.token,
+      tokenFile: init.tokenFile,
+      exec: init.exec === undefined ? undefined : new KubernetesExecCredential(init.exec, options),
+      basic: init.username !== undefined
+        ? "Basic " + btoa(`${init.username}:${init.password ?? ""}`)
+        : undefined,
+    };
+    this.#readTextFile = options.readTextFile ?? Deno.readTextFile;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Finds the configuration as kubectl does: `options.kubeconfig`, else
+   * `KUBECONFIG` (files merged, the first to define a name wins), else
+   * `~/.kube/config`, else the in-cluster service account
+   * (`KUBERNETES_SERVICE_HOST`/`_PORT` and the files under
+   * {@linkcode SERVICE_ACCOUNT_DIR}). Throws {@linkcode InvalidInputError}
+   * when none is found or the chosen context is incomplete.
+   */
+  static async load(options: LoadKubeConfigOptions = {}): Promise<KubeConfig> {
+    const env = options.env ?? ((name: string) => Deno.env.get(name));
+    const read = options.readTextFile ?? Deno.readTextFile;
+    if (options.inCluster) return await KubeConfig.inCluster(options);
+    const flag = options.kubeconfig;
+    const list = flag ?? env("KUBECONFIG") ?? "";
+    const home = env("HOME") ?? env("USERPROFILE");
+    const paths = list !== ""
+      ? list.split(":").filter((p) => p !== "")
+      : home !== undefined
+      ? [`${home}/.kube/config`]
+      : [];
+    const files: { path: string; text: string }[] = [];
+    for (const path of paths) {
+      try {
+        files.push({ path, text: await read(path) });
+      } catch (error) {
+        // Missing files of KUBECONFIG and ~/.kube/config are skipped, as kubectl does.
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        if (flag !== undefined) {
+          throw new InvalidInputError(`Cannot read kubeconfig "${path}": no such file`);
+        }
+      }
+    }
+    if (files.length > 0) return KubeConfig.#fromFiles(files, options);
+    if (env("KUBERNETES_SERVICE_HOST")) return await KubeConfig.inCluster(options);
+    throw new InvalidInputError(
+      "Cannot find Kubernetes credentials: no kubeconfig (KUBECONFIG, ~/.kube/config) " +
+        "and not running in a cluster",
+    );
+  }
+
+  /** Parses kubeconfig text (relative paths resolve against `path`'s folder). */
+  static async fromKubeconfig(
+    text: string,
+    options: LoadKubeConfigOptions & { path?: string } = {},
+  ): Promise<KubeConfig> {
+    return await KubeConfig.#fromFiles([{ path: options.path ?? "./kubeconfig", text }], options);
+  }
+
+  /** The in-cluster configuration of a pod's service account. */
+  static async inCluster(options: LoadKubeConfigOptions = {}): Promise<KubeConfig> {
+    const env = options.env ?? ((name: string) => Deno.env.get(name));
+    const read = options.readTextFile ?? Deno.readTextFile;
+    const dir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+    const host = env("KUBERNETES_SERVICE_HOST");
+    const port = env("KUBERNETES_SERVICE_PORT");
+    if (!host || !port) {
+      throw new InvalidInputError(
+        "Cannot use the in-cluster config: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set",
+      );
+    }
+    const optional = async (path: string) => {
+      try {
+        return await read(path);
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) return undefined;
+        throw error;
+      }
+    };
+    const ca = await optional(`${dir}/ca.crt`);
+    const namespace = (await optional(`${dir}/namespace`))?.trim();
+    if ((await optional(`${dir}/token`)) === undefined) {
+      throw new InvalidInputError(`Cannot use the in-cluster config: no token in ${dir}`);
+    }
+    return new KubeConfig({
+      server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
+      namespace: namespace || undefined,
+      source: "in-cluster",
+      caCerts: ca === undefined ? [] : [ca],
+      tokenFile: `${dir}/token`,
+    }, options);
+  }
+
+  static async #fromFiles(
+    files: { path: string; text: string }[],
+    options: LoadKubeConfigOptions,
+  ): Promise<KubeConfig> {
+    const clusters = new Map<string, Named>();
+    const users = new Map<string, Named>();
+    const contexts = new Map<string, Named>();
+    let current: string | undefined;
+    for (const { path, text } of files) {
+      let doc: unknown;
+      try {
+        doc = parseYaml(text);
+      } catch (error) {
+        throw new InvalidInputError(`Cannot parse kubeconfig "${path}"`, { cause: error });
+      }
+      if (doc === null || doc === undefined) continue;
+      if (!isObj(doc)) throw new InvalidInputError(`Cannot parse kubeconfig "${path}"`);
+      const dir = dirname(path);
+      for (
+        const [key, into, field] of [
+          ["clusters", clusters, "cluster"],
+          ["users", users, "user"],
+          ["contexts", contexts, "context"],
+        ] as const
+      ) {
+        const list = doc[key];
+        if (!Array.isArray(list)) continue;
+        for (const entry of list) {
+          const name = isObj(entry) ? str(entry.name) : undefined;
+          if (name === undefined || into.has(name)) continue;
+          into.set(name, { body: isObj(entry[field]) ? entry[field] as Obj : {}, dir });
+        }
+      }
+      current ??= str(doc["current-context"]);
+    }
+    const where = files.map((f) => f.path).join(":");
+    const contextName = options.context ?? current;
+    if (contextName === undefined) {
+      throw new InvalidInputError(`Cannot use kubeconfig "${where}": no current-context`);
+    }
+    const context = contexts.get(contextName)?.body;
+    if (context === undefined) {
+      throw new InvalidInputError(`Cannot find context "${contextName}" in kubeconfig "${where}"`);
+    }
+    const clusterName = str(context.cluster) ?? "";
+    const cluster = clusters.get(clusterName);
+    const server = str(cluster?.body.server);
+    if (cluster === undefined || server === undefined) {
+      throw new InvalidInputError(
+        `Cannot find the server of cluster "${clusterName}" (context "${contextName}")`,
+      );
+    }
+    const read = options.readTextFile ?? Deno.readTextFile;
+    const material = async (entry: Named, dataKey: string, fileKey: string) => {
+      const data = str(entry.body[dataKey]);
+      if (data !== undefined) return decodeBase64Text(data, `${dataKey} of "${contextName}"`);
+      const file = str(entry.body[fileKey]);
+      return file === undefined ? undefined : await read(resolvePath(entry.dir, file));
+    };
+    const user = users.get(str(context.user) ?? "") ?? { body: {}, dir: "." };
+    const ca = await material(cluster, "certificate-authority-data", "certificate-authority");
+    const init: KubeConfigInit = {
+      server,
+      namespace: str(context.namespace),
+      source: `kubeconfig ${where}, context ${contextName}`,
+      caCerts: ca === undefined ? [] : [ca],
+      insecureSkipTlsVerify: cluster.body["insecure-skip-tls-verify"] === true,
+      proxyUrl: str(cluster.body["proxy-url"]),
+      clientCert: await material(user, "client-certificate-data", "client-certificate"),
+      clientKey: await material(user, "client-key-data", "client-key"),
+      token: str(user.body.token),
+      tokenFile: str(user.body.tokenFile) === undefined
+        ? undefined
+        : resolvePath(user.dir, str(user.body.tokenFile)!),
+      username: str(user.body.username),
+      password: str(user.body.password),
+      exec: KubeConfig.#execConfig(user, contextName),
+    };
+    const provider = user.body["auth-provider"];
+    if (isObj(provider) && init.token === undefined && init.exec === undefined) {
+      const config = isObj(provider.config) ? provider.config : {};
+      const cached = str(config["id-token"]) ?? str(config["access-token"]);
+      if (cached === undefined) {
+        throw new InvalidInputError(
+          `Cannot use auth-provider "${str(provider.name) ?? "?"}" of context "${contextName}": ` +
+            "only exec plugins and tokens are supported",
+        );
+      }
+      return new KubeConfig({ ...init, token: cached }, options);
+    }
+    return new KubeConfig(init, options);
+  }
+
+  static #execConfig(user: Named, contextName: string): KubeExecConfig | undefined {
+    const exec = user.body.exec;
+    if (!isObj(exec)) return undefined;
+    const command = str(exec.command);
+    if (command === undefined) {
+      throw new InvalidInputError(
+        `Cannot use the exec plugin of context "${contextName}": no command`,
+      );
+    }
+    const env: Record<string, string> = {};
+    if (Array.isArray(exec.env)) {
+      for (const e of exec.env) {
+        if (isObj(e) && str(e.name)) env[e.name as string] = String(e.value ?? "");
+      }
+    }
+    return {
+      apiVersion: str(exec.apiVersion) ?? "client.authentication.k8s.io/v1",
+      // A relative path with a slash is relative to the kubeconfig's folder.
+      command: command.includes("/") ? resolvePath(user.dir, command) : command,
+      args: Array.isArray(exec.args) ? exec.args.map(String) : [],
+      env,
+    };
+  }
+
+  /**
+   * The value of the `Authorization` header, or `undefined` when the
+   * credentials are the client certificate alone. Token files are re-read
+   * every minute (service-account tokens rotate); exec plugin tokens are
+   * reused until they expire.
+   */
+  async authorization(): Promise<string | undefined> {
+    const auth = this.#auth;
+    if (auth.token !== undefined) return `Bearer ${auth.token}`;
+    if (auth.tokenFile !== undefined) {
+      const now = this.#now();
+      if (this.#fileToken === undefined || now - this.#fileToken.read >= TOKEN_FILE_REUSE_MS) {
+        this.#fileToken = { value: (await this.#readTextFile(auth.tokenFile)).trim(), read: now };
+      }
+      return `Bearer ${this.#fileToken.value}`;
+    }
+    if (auth.exec !== undefined) {
+      const token = (await auth.exec.get()).token;
+      return token === undefined ? undefined : `Bearer ${token}`;
+    }
+    return auth.basic;
+  }
+
+  /** Forgets cached tokens, so that the next request reads or fetches them anew (after a 401). */
+  invalidate(): void {
+    this.#fileToken = undefined;
+    this.#auth.exec?.invalidate();
+  }
+
+  /**
+   * A `Deno.HttpClient` that trusts the cluster's CA and presents the
+   * client certificate (from the kubeconfig or the exec plugin), or
+   * `undefined` when the default client does (plain HTTP, public CA, no
+   * client certificate). The caller closes it.
+   */
+  async createHttpClient(): Promise<Deno.HttpClient | undefined> {
+    let cert = this.clientCert, key = this.clientKey;
+    if (cert === undefined && this.#auth.exec !== undefined) {
+      const credential = await this.#auth.exec.get();
+      cert = credential.cert;
+      key = credential.key;
+    }
+    const options: Deno.CreateHttpClientOptions = {};
+    if (this.caCerts.length > 0) options.caCerts = [...this.caCerts];
+    if (this.proxyUrl !== undefined) options.proxy = { url: this.proxyUrl };
+    if (cert !== undefined && key !== undefined) {
+      return Deno.createHttpClient({ ...options, cert, key });
+    }
+    return Object.keys(options).length > 0 ? Deno.createHttpClient(options) : undefined;
+  }
+}
