@@ -58,3 +58,32 @@ export class HttpStatusError extends Error {
     );
   }
 }
+
+/**
+ * A one-line account of an error for a notice or a log: its message, the
+ * messages of the causes it wraps that add something (fetch's own errors say
+ * little, "fetch failed"; the root cause says what happened, "Connection
+ * reset by peer (os error 104)"), and for a {@linkcode ConnectError} its
+ * cause in parentheses.
+ *
+ * @example
+ * ```ts
+ * import { describeError } from "./errors.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const error = new TypeError("fetch failed", { cause: new Error("Connection refused") });
+ * assertEquals(describeError(error), "fetch failed: Connection refused");
+ * ```
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof ConnectError && error.cause !== undefined) {
+    return `${error.message} (${describeError(error.cause)})`;
+  }
+  if (!(error instanceof Error)) return String(error);
+  let text = error.message;
+  let cause = error.cause;
+  for (let depth = 0; cause instanceof Error && depth < 4; depth++, cause = cause.cause) {
+    if (!text.includes(cause.message)) text += `: ${cause.message}`;
+  }
+  return text;
+}

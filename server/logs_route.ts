@@ -7,6 +7,7 @@
  */
 import { accepts } from "@std/http/negotiation";
 import {
+  describeError,
   FunctionNotFoundError,
   InvalidInputError,
   NamespaceNotAllowedError,
@@ -112,7 +113,7 @@ export async function logsRoute(
       heartbeatMs: options.heartbeatMs ?? 15_000,
       endMarker: batchEncoder.last, // An event stream's `end` event; NDJSON has none.
       maxDurationMs: options.maxStreamDurationMs,
-      onError: (error) => log?.(`log stream for "${query.name}" failed: ${describe(error)}`),
+      onError: (error) => log?.(`log stream for "${query.name}" failed: ${describeError(error)}`),
       onDone: (how) => {
         request.signal.removeEventListener("abort", onRequestAbort);
         release();
@@ -146,10 +147,6 @@ function errorResponse(error: unknown, query: LogQuery, log?: (message: string) 
     log?.(`log request for "${query.name}" failed upstream: ${error.message}`);
     return textResponse(502, `function log request failed: ${error.message}`);
   }
-  log?.(`log request for "${query.name}" failed: ${describe(error)}`);
+  log?.(`log request for "${query.name}" failed: ${describeError(error)}`);
   return textResponse(500, "function log request failed");
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

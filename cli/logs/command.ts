@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { formatGoDuration } from "../../lib/go/format_go_duration.ts";
 import type { BackoffOptions } from "../../lib/async/backoff.ts";
 import type { GatewayAuth } from "../../lib/gateway/build_log_request.ts";
 import { createProvider } from "../../lib/providers/create_provider.ts";
@@ -55,10 +56,6 @@ export type LogsOutcome =
 const NO_TLS_WARNING =
   "WARNING! You are not using an encrypted connection to the gateway, consider using HTTPS.";
 
-function formatDelay(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
-}
-
 /** The `since` to send: faas-cli's RFC3339 at second precision, or now for `--tail 0`. */
 function sinceOf(options: LogsOptions, nowMs: number): string | undefined {
   if (options.noHistory) {
@@ -80,7 +77,7 @@ function notice(name: string, event: FollowEvent, options: LogsOptions): string 
   switch (event.event) {
     case "reconnecting":
       return `${name}: ${event.reason}; reconnecting in ${
-        formatDelay(event.delayMs)
+        formatGoDuration(event.delayMs)
       } (attempt ${event.attempt})`;
     case "resumed":
       return `${name}: resumed ${

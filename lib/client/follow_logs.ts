@@ -5,10 +5,11 @@
  *
  * @module
  */
+import { abortableSleep } from "../async/abortable_sleep.ts";
 import { Backoff, type BackoffOptions } from "../async/backoff.ts";
 import { buildLogRequest, type GatewayAuth } from "../gateway/build_log_request.ts";
 import {
-  ConnectError,
+  describeError,
   FunctionNotFoundError,
   HttpStatusError,
   InvalidInputError,
@@ -107,21 +108,6 @@ interface Source {
   close(): void;
 }
 
-function describe(error: unknown): string {
-  if (error instanceof ConnectError && error.cause !== undefined) {
-    return `${error.message} (${describe(error.cause)})`;
-  }
-  if (!(error instanceof Error)) return String(error);
-  // fetch's own errors say little ("fetch failed"); the root cause says what
-  // happened ("Connection reset by peer (os error 104)").
-  let text = error.message;
-  let cause = error.cause;
-  for (let depth = 0; cause instanceof Error && depth < 4; depth++, cause = cause.cause) {
-    if (!text.includes(cause.message)) text += `: ${cause.message}`;
-  }
-  return text;
-}
-
 /**
  * Whether to try again after `error`. Before the first successful answer
  * only 429 and 503 are retried (a wrong URL, name or token fails at once,
@@ -141,19 +127,6 @@ function retryable(error: unknown, connected: boolean): boolean {
     return false;
   }
   return connected || error instanceof IdleTimeoutError;
-}
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 async function openSource(
@@ -274,7 +247,7 @@ export async function* followLogBatches(
   }
   const signal = options.signal;
   const now = options.now ?? (() => performance.now());
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const onEvent = options.onEvent ?? (() => {});
   const reconnect = options.reconnect ?? true;
   const maxReconnects = options.maxReconnects ?? Infinity;
@@ -295,7 +268,7 @@ export async function* followLogBatches(
     } catch (error) {
       if (signal?.aborted) return;
       if (!retryable(error, connected)) throw error;
-      reason = describe(error);
+      reason = describeError(error);
     }
     if (source !== undefined) {
       connected = true;
@@ -322,7 +295,7 @@ export async function* followLogBatches(
         if (signal?.aborted) return;
         reason = error instanceof IdleTimeoutError
           ? `no data for ${error.timeoutMs} ms`
-          : `the stream was cut (${describe(error)})`;
+          : `the stream was cut (${describeError(error)})`;
       } finally {
         source.close();
       }

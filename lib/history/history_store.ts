@@ -5,11 +5,11 @@
  * @module
  */
 
+import { randomId } from "../ids/random_id.ts";
 import {
   DEFAULT_MAX_BYTES as DEFAULT_HISTORY_BYTES,
   DEFAULT_MAX_LINES,
   type HistorySeed,
-  randomId,
 } from "./log_history.ts";
 import {
   encodeRecords,

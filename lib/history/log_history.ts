@@ -6,6 +6,7 @@
  * @module
  */
 
+import { randomId } from "../ids/random_id.ts";
 import { InvalidInputError } from "../errors.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
 import { MonotonicClock } from "../time/monotonic_clock.ts";
@@ -109,15 +110,6 @@ export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 const DEFAULT_MAX_BATCH = 4096;
 const DEFAULT_WAKE_INTERVAL_MS = 4;
 const FILTER_SCAN_LIMIT = 65_536;
-
-/** `length` random characters from `a-z0-9`: a history's cursor prefix. */
-export function randomId(length: number): string {
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
-  let id = "";
-  for (const b of bytes) id += alphabet[b % 36];
-  return id;
-}
 
 /**
  * The history of one function. `append` is O(1) per record and wakes waiting

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { defaultSetTimer, type SetTimer } from "../async/abortable_sleep.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
 import { parseTimestamp } from "../time/timestamp.ts";
 
@@ -38,7 +39,7 @@ export interface LogStreamMergerOptions {
    * Runs `callback` after `delayMs` and returns a function that cancels it
    * (default `setTimeout`/`clearTimeout`). Tests inject a fake.
    */
-  readonly setTimer?: (callback: () => void, delayMs: number) => () => void;
+  readonly setTimer?: SetTimer;
 }
 
 interface Held {
@@ -58,11 +59,6 @@ interface Source {
   keyPrefixSeconds: number;
   keySeconds: number;
   keyNanos: number;
-}
-
-function defaultSetTimer(callback: () => void, delayMs: number): () => void {
-  const id = setTimeout(callback, delayMs);
-  return () => clearTimeout(id);
 }
 
 function headKey(source: Source): Source {

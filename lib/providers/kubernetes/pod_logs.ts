@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { defaultSetTimer, type SetTimer } from "../../async/abortable_sleep.ts";
 import { Backoff } from "../../async/backoff.ts";
 import type { KubernetesApi } from "./api.ts";
 import { LineBatchStream } from "../../streams/line_batch_stream.ts";
@@ -43,7 +44,7 @@ export interface KubernetesPodLogsOptions {
   /** The clock for notices, in epoch ms (default `Date.now`). */
   readonly now?: () => number;
   /** Runs a callback after a delay and returns its cancel (default `setTimeout`). */
-  readonly setTimer?: (callback: () => void, delayMs: number) => () => void;
+  readonly setTimer?: SetTimer;
   /** Delays between retries (default a {@linkcode Backoff} of 250 ms to 10 s). */
   readonly backoff?: { next(): number; reset(): void };
   /** After the pod was deleted, how long an open stream may still deliver (default 5 s). */
@@ -57,11 +58,6 @@ export interface KubernetesPodLogsOptions {
 /** A kubelet answer that means "no logs yet, ask again later". */
 const NOT_STARTED =
   /is waiting to start|ContainerCreating|PodInitializing|is not available|no logs yet|does not have a host/;
-
-function defaultSetTimer(callback: () => void, delayMs: number): () => void {
-  const id = setTimeout(callback, delayMs);
-  return () => clearTimeout(id);
-}
 
 /** Kubelet timestamps (`RFC3339NanoFixed`) in UTC, with the fraction's trailing zeros trimmed. */
 function toWireTimestamp(raw: string): string {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { abortableSleep, defaultSetTimer, type SetTimer } from "../../async/abortable_sleep.ts";
 import { Backoff } from "../../async/backoff.ts";
 import type { KubeList, KubePod, KubernetesApi } from "./api.ts";
 import { LineBatchStream } from "../../streams/line_batch_stream.ts";
@@ -39,7 +40,7 @@ export interface WatchPodsOptions {
   /** Delays between reconnects after errors (default 250 ms to 10 s). */
   readonly backoff?: { next(): number; reset(): void };
   /** Runs a callback after a delay and returns its cancel (default `setTimeout`). */
-  readonly setTimer?: (callback: () => void, delayMs: number) => () => void;
+  readonly setTimer?: SetTimer;
 }
 
 interface WatchEvent {
@@ -72,28 +73,6 @@ function parseEvent(line: string): WatchEvent | undefined {
   const podEvent = type === "ADDED" || type === "MODIFIED" || type === "DELETED";
   if (podEvent && typeof metadata?.name !== "string") return undefined;
   return value as WatchEvent;
-}
-
-function sleep(
-  ms: number,
-  signal: AbortSignal,
-  setTimer: (callback: () => void, delayMs: number) => () => void,
-): Promise<void> {
-  return new Promise((resolve) => {
-    let cancel = () => {};
-    const done = () => {
-      cancel();
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    signal.addEventListener("abort", done, { once: true });
-    cancel = setTimer(done, ms);
-  });
-}
-
-function defaultSetTimer(callback: () => void, delayMs: number): () => void {
-  const id = setTimeout(callback, delayMs);
-  return () => clearTimeout(id);
 }
 
 /**
@@ -142,7 +121,7 @@ export async function watchPods(options: WatchPodsOptions): Promise<void> {
       } catch (error) {
         if (signal.aborted) return;
         options.onNotice?.(`pod watch: ${error instanceof Error ? error.message : error}`);
-        await sleep(backoff.next(), signal, setTimer);
+        await abortableSleep(backoff.next(), signal, setTimer);
         continue;
       }
       if (response.status === 410) {
@@ -154,7 +133,7 @@ export async function watchPods(options: WatchPodsOptions): Promise<void> {
         if (response.status >= 500) {
           const status = await api.readStatus(response);
           options.onNotice?.(`pod watch: ${response.status} ${status.message}`);
-          await sleep(backoff.next(), signal, setTimer);
+          await abortableSleep(backoff.next(), signal, setTimer);
           continue;
         }
         await api.fail(response);
@@ -195,7 +174,7 @@ export async function watchPods(options: WatchPodsOptions): Promise<void> {
         await lines.cancel().catch(() => {});
       }
       if (outcome === "expired") await relist();
-      else if (outcome === "failed") await sleep(backoff.next(), signal, setTimer);
+      else if (outcome === "failed") await abortableSleep(backoff.next(), signal, setTimer);
     }
   }
 }

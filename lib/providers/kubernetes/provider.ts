@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { SetTimer } from "../../async/abortable_sleep.ts";
 import { FunctionNotFoundError, InvalidInputError } from "../../errors.ts";
 import type { KubeConfig } from "./kube_config.ts";
 import type { KubeDeployment, KubeList, KubePod } from "./api.ts";
@@ -51,7 +52,7 @@ export interface KubernetesProviderOptions {
   /** Delays between retries of one pod or the watch (default 250 ms to 10 s). */
   readonly backoff?: () => { next(): number; reset(): void };
   /** Runs a callback after a delay and returns its cancel (default `setTimeout`). */
-  readonly setTimer?: (callback: () => void, delayMs: number) => () => void;
+  readonly setTimer?: SetTimer;
   /** The clock for notices, in epoch ms (default `Date.now`). */
   readonly now?: () => number;
   /** After a pod was deleted, how long its open log stream may still deliver (default 5 s). */

@@ -6,10 +6,15 @@
  * @module
  */
 
+import { randomId } from "../../ids/random_id.ts";
 import { FunctionNotFoundError, InvalidInputError } from "../../errors.ts";
 import { HistoryStore } from "../../history/history_store.ts";
 import { LogHistory } from "../../history/log_history.ts";
-import { type BackoffOptions, type ReplicaEvent, ReplicaSupervisor } from "./replica_supervisor.ts";
+import {
+  type ReplicaEvent,
+  ReplicaSupervisor,
+  type RestartDelayOptions,
+} from "./replica_supervisor.ts";
 import type { StackFile, StackFunction } from "./stack_file.ts";
 import type {
   FunctionInfo,
@@ -34,7 +39,7 @@ export interface LocalProviderOptions {
   /** Epoch milliseconds, fractional (default `performance.timeOrigin + performance.now()`). */
   readonly clock?: () => number;
   /** Restart delays (default 1 s doubling to 30 s, reset after a 10 s run). */
-  readonly backoff?: BackoffOptions;
+  readonly restartDelay?: RestartDelayOptions;
   /** Time between SIGTERM and SIGKILL on `close()` (default 2000 ms). */
   readonly stopGraceMs?: number;
   /** Receives process notices (started, exited, failed to start). */
@@ -61,13 +66,9 @@ interface Entry {
   readonly replicas: ReplicaSupervisor[];
 }
 
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-
 function instanceName(fn: string, taken: Set<string>): string {
   for (;;) {
-    let suffix = "";
-    for (const b of crypto.getRandomValues(new Uint8Array(5))) suffix += ALPHABET[b % 36];
-    const name = `${fn}-${suffix}`;
+    const name = `${fn}-${randomId(5)}`;
     if (!taken.has(name)) {
       taken.add(name);
       return name;
@@ -222,7 +223,7 @@ export class LocalProvider implements LogProvider {
               onLines: (inst, lines) => history.append(inst, lines),
               onEvent: options.onEvent,
               maxLineLength: options.maxLineLength,
-              backoff: options.backoff,
+              restartDelay: options.restartDelay,
               stopGraceMs: options.stopGraceMs,
             }),
           );

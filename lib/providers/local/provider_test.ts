@@ -9,7 +9,7 @@ import type { LogBatch, LogQuery, LogRecord } from "../../types.ts";
 async function start(yaml: string, options: LocalProviderOptions = {}): Promise<LocalProvider> {
   const dir = Deno.makeTempDirSync();
   return await LocalProvider.start(parseStackFile(yaml, dir), {
-    backoff: { initialMs: 1, maxMs: 4 },
+    restartDelay: { initialMs: 1, maxMs: 4 },
     stopGraceMs: 200,
     ...options,
   });

@@ -6,11 +6,16 @@
  * @module
  */
 
+import { formatGoDuration } from "../../go/format_go_duration.ts";
 import { LineBatchStream } from "../../streams/line_batch_stream.ts";
 import type { RestartPolicy } from "./stack_file.ts";
 
-/** Restart delays: `initialMs` doubling up to `maxMs`, back to `initialMs` after a long run. */
-export interface BackoffOptions {
+/**
+ * Restart delays, as the kubelet's crash-loop back-off: `initialMs` doubling
+ * up to `maxMs`, back to `initialMs` after a long run. (Reconnects use
+ * `Backoff` from `lib/async/`, with jitter; restarts of one local process need none.)
+ */
+export interface RestartDelayOptions {
   /** The first delay (default 1000 ms). */
   readonly initialMs?: number;
   /** The longest delay (default 30,000 ms). */
@@ -57,14 +62,9 @@ export interface ReplicaSupervisorOptions {
   readonly onEvent?: (event: ReplicaEvent) => void;
   /** Longer lines are cut with a marker (see `LineBatchStream`). */
   readonly maxLineLength?: number;
-  readonly backoff?: BackoffOptions;
+  readonly restartDelay?: RestartDelayOptions;
   /** Time between SIGTERM and SIGKILL on `stop()` (default 2000 ms). */
   readonly stopGraceMs?: number;
-}
-
-/** Formats a delay as Go writes durations: `250ms`, `2s`, `1.5s`. */
-export function formatDelay(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)}ms` : `${Number((ms / 1000).toFixed(3))}s`;
 }
 
 function killGroup(pid: number, signal: Deno.Signal): void {
@@ -162,9 +162,9 @@ export class ReplicaSupervisor {
 
   async #loop(): Promise<void> {
     const o = this.#options;
-    const initial = o.backoff?.initialMs ?? 1000;
-    const max = o.backoff?.maxMs ?? 30_000;
-    const resetAfter = o.backoff?.resetAfterMs ?? 10_000;
+    const initial = o.restartDelay?.initialMs ?? 1000;
+    const max = o.restartDelay?.maxMs ?? 30_000;
+    const resetAfter = o.restartDelay?.resetAfterMs ?? 10_000;
     const policy = o.restart ?? "always";
     let delay = initial;
     while (!this.#stopping) {
@@ -215,7 +215,7 @@ export class ReplicaSupervisor {
       const suffix = this.#stopping
         ? "stopped"
         : restart
-        ? `restarting in ${formatDelay(delay)}`
+        ? `restarting in ${formatGoDuration(delay)}`
         : `not restarting (restart: ${policy})`;
       const message = `[fnlogs] ${o.instance} ${what!}; ${suffix}`;
       o.onLines(o.instance, [message]);

@@ -2,7 +2,6 @@ import { isGone as gone } from "../../../tests/helpers/process_state.ts";
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { cutMarker } from "../../streams/line_splitter.ts";
 import {
-  formatDelay,
   type ReplicaEvent,
   ReplicaSupervisor,
   type ReplicaSupervisorOptions,
@@ -45,16 +44,6 @@ function harness(options: Partial<ReplicaSupervisorOptions> & { argv: string[] }
   };
 }
 
-Deno.test("formatDelay() writes Go-style durations", () => {
-  assertEquals([formatDelay(1), formatDelay(250), formatDelay(1000), formatDelay(1500)], [
-    "1ms",
-    "250ms",
-    "1s",
-    "1.5s",
-  ]);
-  assertEquals(formatDelay(30_000), "30s");
-});
-
 Deno.test("ReplicaSupervisor reads stdout and stderr and notes the exit", async () => {
   const h = harness({
     argv: ["sh", "-c", "echo out; echo err >&2; printf 'a\\nb\\nno newline'; exit 4"],
@@ -84,7 +73,7 @@ Deno.test("ReplicaSupervisor reads stdout and stderr and notes the exit", async 
 Deno.test("ReplicaSupervisor restarts with capped exponential backoff", async () => {
   const h = harness({
     argv: ["sh", "-c", "echo run; exit 1"],
-    backoff: { initialMs: 1, maxMs: 4 },
+    restartDelay: { initialMs: 1, maxMs: 4 },
   });
   h.replica.start();
   let capped = 0;
