@@ -6,7 +6,8 @@
  * @module
  */
 import { createProvider } from "../../lib/providers/create_provider.ts";
-import { guardedServe, type GuardedServer } from "../../server/http/guarded_serve.ts";
+import { guardedServe } from "../../server/http/guarded_serve.ts";
+import type { Server } from "../../server/http/types.ts";
 import { serveHttp1 } from "../../server/http/http1_server.ts";
 import { createHandler } from "../../server/handler.ts";
 import { loadCredentials } from "./load_credentials.ts";
@@ -61,7 +62,7 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     log,
     accessLog: options.quiet ? undefined : log,
   });
-  let server: GuardedServer;
+  let server: Server;
   try {
     server = serve();
   } catch (error) {
@@ -73,7 +74,7 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     }
     throw error;
   }
-  function serve(): GuardedServer {
+  function serve(): Server {
     const start = options.engine === "deno" ? guardedServe : serveHttp1;
     return start(handler, {
       port: options.port,

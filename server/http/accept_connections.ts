@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { GuardedServeOptions, GuardedServer, GuardStats } from "./guarded_serve.ts";
+import type { GuardStats, ServeOptions, Server } from "./types.ts";
 
 /** One accepted connection, as handed to the engine. */
 export interface Accepted {
@@ -47,7 +47,7 @@ export function closeQuietly(conn: Deno.Conn): void {
  * Throws like `Deno.listen`.
  */
 export function acceptConnections(
-  options: GuardedServeOptions,
+  options: ServeOptions,
   alpn: string[],
   serve: (accepted: Accepted) => void,
 ): Acceptor {
@@ -151,9 +151,9 @@ export interface EngineConnections {
  */
 export function serverHandle(
   acceptor: Acceptor,
-  options: GuardedServeOptions,
+  options: ServeOptions,
   connections: EngineConnections,
-): GuardedServer {
+): Server {
   let finishedResolve!: () => void;
   const finished = new Promise<void>((resolve) => finishedResolve = resolve);
   let shuttingDown: Promise<void> | undefined;

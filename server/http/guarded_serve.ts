@@ -26,56 +26,7 @@ import {
   closeQuietly,
   serverHandle,
 } from "./accept_connections.ts";
-
-/** Options for {@linkcode guardedServe}. */
-export interface GuardedServeOptions {
-  readonly hostname: string;
-  readonly port: number;
-  /** PEM certificate and key: serve HTTPS (HTTP/2 and HTTP/1.1). */
-  readonly cert?: string;
-  readonly key?: string;
-  /** Close a connection with no request in flight after this long (<= 0: never). */
-  readonly headerTimeoutMs: number;
-  /** Connections per peer address still waiting for their first request (<= 0: no cap). */
-  readonly maxPendingPerPeer: number;
-  readonly onListen?: (address: Deno.NetAddr) => void;
-  readonly onError?: (error: unknown) => Response | Promise<Response>;
-  /** Called for a connection closed by the deadline or the per-peer cap. */
-  readonly onDrop?: (peer: string, why: "header-timeout" | "too-many-pending") => void;
-  /** Called when accepting fails (for example out of file descriptors); accepting goes on. */
-  readonly onAcceptError?: (error: unknown) => void;
-}
-
-/** Counts kept by a {@linkcode GuardedServer}. */
-export interface GuardStats {
-  /** Connections accepted. */
-  readonly accepted: number;
-  /** Connections closed because no request arrived in time. */
-  readonly timedOut: number;
-  /** Connections closed at once because their peer had too many pending. */
-  readonly refused: number;
-  /** Connections open now. */
-  readonly open: number;
-}
-
-/** A running server. */
-export interface GuardedServer {
-  readonly addr: Deno.NetAddr;
-  /** Whether the header deadline and the per-peer cap are in force. */
-  readonly guarded: boolean;
-  readonly stats: GuardStats;
-  /** Resolves once the listener and every connection are closed. */
-  readonly finished: Promise<void>;
-  /**
-   * Stops accepting and closes each connection once its in-flight requests
-   * are answered (end open streams yourself to make that quick).
-   */
-  shutdown(): Promise<void>;
-}
-
-type Handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
-  | Response
-  | Promise<Response>;
+import type { Handler, ServeOptions, Server } from "./types.ts";
 
 type ServeOnConnection = (
   conn: Deno.Conn,
@@ -118,7 +69,7 @@ const defaultOnError = (): Response => new Response("internal error\n", { status
  * await server.shutdown();
  * ```
  */
-export function guardedServe(handler: Handler, options: GuardedServeOptions): GuardedServer {
+export function guardedServe(handler: Handler, options: ServeOptions): Server {
   const onError = options.onError ?? defaultOnError;
   const serveOn = runtimeServeOnConnection();
   const wanted = options.headerTimeoutMs > 0 || options.maxPendingPerPeer > 0;
@@ -199,9 +150,9 @@ export function guardedServe(handler: Handler, options: GuardedServeOptions): Gu
 
 function plainServe(
   handler: Handler,
-  options: GuardedServeOptions,
+  options: ServeOptions,
   onError: (error: unknown) => Response | Promise<Response>,
-): GuardedServer {
+): Server {
   const server = Deno.serve({
     hostname: options.hostname,
     port: options.port,

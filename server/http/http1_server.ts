@@ -18,17 +18,13 @@ import { END, readerPollSource } from "../../lib/streams/poll_source.ts";
 import { BufferedSocket } from "./buffered_socket.ts";
 import { isHeadError, parseRequestHead, type RequestHead } from "./request_head.ts";
 import { textResponse } from "./text_response.ts";
-import type { GuardedServeOptions, GuardedServer } from "./guarded_serve.ts";
+import type { Handler, ServeOptions, Server } from "./types.ts";
 
 /** Options for {@linkcode serveHttp1}: those of `guardedServe`, plus a head size. */
-export interface Http1ServeOptions extends GuardedServeOptions {
+export interface Http1ServeOptions extends ServeOptions {
   /** The largest request head accepted (default 16384): more answers 431. */
   readonly maxHeadBytes?: number;
 }
-
-type Handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
-  | Response
-  | Promise<Response>;
 
 const encoder = new TextEncoder();
 const statusText: Readonly<Record<number, string>> = STATUS_TEXT;
@@ -175,7 +171,7 @@ function buildRequest(
  * await server.shutdown();
  * ```
  */
-export function serveHttp1(handler: Handler, options: Http1ServeOptions): GuardedServer {
+export function serveHttp1(handler: Handler, options: Http1ServeOptions): Server {
   const maxHead = options.maxHeadBytes ?? 16384;
   const scheme = options.cert !== undefined ? "https" : "http";
   /** Connections waiting for a request head: a shutdown closes them. */

@@ -1,20 +1,17 @@
-import {
-  guardedServe,
-  type GuardedServeOptions,
-  type GuardedServer,
-} from "../../server/http/guarded_serve.ts";
+import { guardedServe } from "../../server/http/guarded_serve.ts";
+import type { ServeOptions, Server } from "../../server/http/types.ts";
 import { serveHttp1 } from "../../server/http/http1_server.ts";
 
 /** A server as `fnlogs serve` runs it (its own HTTP/1.1 engine unless `engine: "deno"`) on a free loopback port that always shuts down. */
 export interface TestServer extends AsyncDisposable {
   readonly port: number;
   readonly url: string;
-  readonly server: GuardedServer;
+  readonly server: Server;
 }
 
 export function startTestServer(
   handler: (request: Request) => Response | Promise<Response>,
-  options: Partial<GuardedServeOptions> & { engine?: "fnlogs" | "deno" } = {},
+  options: Partial<ServeOptions> & { engine?: "fnlogs" | "deno" } = {},
 ): Promise<TestServer> {
   const start = options.engine === "deno" ? guardedServe : serveHttp1;
   const server = start(handler, {
