@@ -17,7 +17,7 @@
  * | `watchPods` lines | not JSON, wrong shape, truncated | skipped, reported once each; the watch goes on |
  * | `KubernetesPodLogs` lines | no (valid) timestamp, bad UTF-8 | kept whole with timestamp `""` (counted as such) |
  * | `DockerFrameDecoder` | bad UTF-8, random payload, cut header or frame at the end | kept as text (U+FFFD), a cut header dropped; never throws |
- * | `ChunkedDecoder`, `dockerGet` | bad chunk size or framing | a `SyntaxError` (typed, documented), payload before it exact |
+ * | `ChunkedDecoder`, `httpGet` | bad chunk size or framing | a `SyntaxError` (typed, documented), payload before it exact |
  * | `LineBatchStream` | anything | never throws; long lines cut with a marker |
  *
  * A Docker header that lies about its size loses the framing for the rest
@@ -28,7 +28,7 @@ import { assert, assertEquals, assertInstanceOf } from "@std/assert";
 import { ChunkedDecoder } from "../lib/http/chunked_decoder.ts";
 import { DockerFrameDecoder, type DockerLine } from "../lib/providers/docker/frame_decoder.ts";
 import { DockerFrameStream } from "../lib/providers/docker/frame_stream.ts";
-import { dockerGet } from "../lib/http/socket_get.ts";
+import { httpGet } from "../lib/http/http_get.ts";
 import { JournalEntryStream } from "../lib/providers/journald/entry_stream.ts";
 import { KubernetesApi } from "../lib/providers/kubernetes/api.ts";
 import { KubernetesPodLogs } from "../lib/providers/kubernetes/pod_logs.ts";
@@ -665,7 +665,7 @@ Deno.test("ChunkedDecoder: fuzzed bodies give their payload exactly, or a Syntax
   console.log(String(tally) + " (skips: SyntaxErrors)");
 });
 
-Deno.test("dockerGet(): fuzzed answers resolve with an exact body, or fail with an Error, never hang", async () => {
+Deno.test("httpGet(): fuzzed answers resolve with an exact body, or fail with an Error, never hang", async () => {
   const tally = new Tally("Docker HTTP client");
   const f = new Fuzz(306);
   const answers: Uint8Array[][] = [];
@@ -716,7 +716,7 @@ Deno.test("dockerGet(): fuzzed answers resolve with an exact body, or fail with 
       tally.run(chunks);
       let response: Response;
       try {
-        response = await dockerGet(target, "/containers/x/logs");
+        response = await httpGet(target, "/containers/x/logs");
       } catch (error) {
         assertEquals(want.ok, "reject", `answer ${n}: ${error}`);
         assertInstanceOf(error, Error);

@@ -1,5 +1,5 @@
 import { assertEquals, assertRejects } from "@std/assert";
-import { dockerGet } from "./socket_get.ts";
+import { httpGet } from "./http_get.ts";
 
 const encoder = new TextEncoder();
 
@@ -12,7 +12,7 @@ function serve(
     : Deno.serve({ path, onListen: () => {} }, handler);
 }
 
-Deno.test("dockerGet() reads chunked and sized bodies over TCP and unix sockets", async () => {
+Deno.test("httpGet() reads chunked and sized bodies over TCP and unix sockets", async () => {
   const dir = await Deno.makeTempDir();
   const socketPath = `${dir}/api.sock`;
   const handler = (request: Request) => {
@@ -34,16 +34,16 @@ Deno.test("dockerGet() reads chunked and sized bodies over TCP and unix sockets"
         host: "localhost",
       }]
     ) {
-      const sized = await dockerGet(target, "/sized");
+      const sized = await httpGet(target, "/sized");
       assertEquals([sized.status, sized.headers.get("x-a"), await sized.text()], [
         200,
         "1",
         "hello",
       ]);
-      const streamed = await dockerGet(target, "/stream?x=%7B%7D");
+      const streamed = await httpGet(target, "/stream?x=%7B%7D");
       assertEquals(await streamed.text(), "one two ?x=%7B%7D");
-      assertEquals((await dockerGet(target, "/empty")).status, 204);
-      const missing = await dockerGet(target, "/missing");
+      assertEquals((await httpGet(target, "/empty")).status, 204);
+      const missing = await httpGet(target, "/missing");
       assertEquals([missing.status, await missing.json()], [404, { message: "nope" }]);
     }
   } finally {
@@ -53,7 +53,7 @@ Deno.test("dockerGet() reads chunked and sized bodies over TCP and unix sockets"
   }
 });
 
-Deno.test("dockerGet() closes the connection when the body is cancelled or the signal aborts", async () => {
+Deno.test("httpGet() closes the connection when the body is cancelled or the signal aborts", async () => {
   const ended: string[] = [];
   const server = serve((request) => {
     const name = new URL(request.url).pathname;
@@ -74,14 +74,14 @@ Deno.test("dockerGet() closes the connection when the body is cancelled or the s
   try {
     const port = (server.addr as Deno.NetAddr).port;
     const target = { hostname: "127.0.0.1", port, host: "localhost" };
-    const cancelled = await dockerGet(target, "/cancel");
+    const cancelled = await httpGet(target, "/cancel");
     const reader = cancelled.body!.getReader();
     // "first\n" may arrive together with the next "more\n" in one read.
     const firstRead = new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     assertEquals(firstRead.startsWith("first\n"), true, firstRead);
     const abort = new AbortController();
-    const aborted = await dockerGet(target, "/abort", abort.signal);
+    const aborted = await httpGet(target, "/abort", { signal: abort.signal });
     const reader2 = aborted.body!.getReader();
     await reader2.read();
     abort.abort(new Error("stop"));
@@ -94,13 +94,13 @@ Deno.test("dockerGet() closes the connection when the body is cancelled or the s
     );
     while (ended.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     assertEquals(ended.sort(), ["/abort", "/cancel"]);
-    await assertRejects(() => dockerGet(target, "/x", abort.signal), Error, "stop");
+    await assertRejects(() => httpGet(target, "/x", { signal: abort.signal }), Error, "stop");
   } finally {
     await server.shutdown();
   }
 });
 
-Deno.test("dockerGet() fails on a connection that ends early", async () => {
+Deno.test("httpGet() fails on a connection that ends early", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = listener.addr.port;
   (async () => {
@@ -113,9 +113,9 @@ Deno.test("dockerGet() fails on a connection that ends early", async () => {
     }
   })();
   try {
-    const response = await dockerGet({ hostname: "127.0.0.1", port, host: "x" }, "/");
+    const response = await httpGet({ hostname: "127.0.0.1", port, host: "x" }, "/");
     await assertRejects(() => response.text(), Error);
-    await assertRejects(() => dockerGet({ hostname: "127.0.0.1", port: 1, host: "x" }, "/"));
+    await assertRejects(() => httpGet({ hostname: "127.0.0.1", port: 1, host: "x" }, "/"));
   } finally {
     listener.close();
   }

@@ -6,7 +6,7 @@
  */
 
 import { type DockerEndpoint, type DockerEnvironment, parseDockerHost } from "./endpoint.ts";
-import { type DockerConnectTarget, dockerGet } from "../../http/socket_get.ts";
+import { httpGet, type HttpTarget } from "../../http/http_get.ts";
 import { UpstreamError } from "../../errors.ts";
 
 /** Options for {@linkcode DockerClient}. */
@@ -63,7 +63,7 @@ export class DockerClient {
   /** Where the requests go. */
   readonly endpoint: DockerEndpoint;
   readonly #prefix: string;
-  #target?: Promise<DockerConnectTarget>;
+  #target?: Promise<HttpTarget>;
   #podman = false;
   #closed = false;
 
@@ -111,7 +111,7 @@ export class DockerClient {
     const url = new URL(this.url(path, params));
     let response: Response;
     try {
-      response = await dockerGet(target, url.pathname + url.search, signal);
+      response = await httpGet(target, url.pathname + url.search, { signal });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw new UpstreamError(
@@ -161,13 +161,13 @@ export class DockerClient {
     this.#closed = true;
   }
 
-  #connectTarget(): Promise<DockerConnectTarget> {
+  #connectTarget(): Promise<HttpTarget> {
     if (this.#closed) return Promise.reject(new UpstreamError("The Docker client is closed"));
     this.#target ??= this.#createTarget();
     return this.#target;
   }
 
-  async #createTarget(): Promise<DockerConnectTarget> {
+  async #createTarget(): Promise<HttpTarget> {
     const { socketPath, tls, baseUrl } = this.endpoint;
     if (socketPath !== undefined) return { socketPath, host: "localhost" };
     const url = new URL(baseUrl);
