@@ -188,6 +188,9 @@ if (import.meta.main) {
           : String(error)
       }`,
     );
+    if (error instanceof HttpStatusError && error.hint !== undefined) {
+      writeStderr(`hint: ${error.hint}`);
+    }
     code = exitCodeOf(error);
   }
   Deno.exit(code);

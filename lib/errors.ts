@@ -47,10 +47,14 @@ export class ConnectError extends Error {
   }
 }
 
-/** A gateway answered with a status other than 200 (faas-cli's wording). */
+/**
+ * A gateway answered with a status other than 200 (faas-cli's wording).
+ * `hint`, when set, is a second line for people: what the answer likely
+ * means (printed after the message, which stays faas-cli's).
+ */
 export class HttpStatusError extends Error {
   override name = "HttpStatusError";
-  constructor(readonly status: number, readonly body: string) {
+  constructor(readonly status: number, readonly body: string, readonly hint?: string) {
     super(
       status === 401
         ? `Unauthorized access, run "faas-cli login" to setup authentication for this server`

@@ -102,7 +102,8 @@ Deno.test("createHandler() serves the event-stream extension with cursors, gaps 
   assertEquals(provider.opened[0].query.cursor, "r-0");
   assertEquals(
     await textOf(response),
-    "retry: 1000\n\n" +
+    // The preamble says in band what X-Fnlogs-Resume says: proxies drop headers.
+    'retry: 1000\nevent: hello\ndata: {"resume":"cursor"}\n\n' +
       'id: r-1\ndata: {"name":"fn","namespace":"openfaas-fn","instance":"fn-1","timestamp":"2024-05-06T07:08:09.123456789Z","text":"one"}\n\n' +
       'id: r-7\nevent: gap\ndata: {"name":"fn","namespace":"openfaas-fn","instance":"","timestamp":"2024-05-06T07:08:09.123456789Z","text":"[fnlogs] 5 lines missed: this reader fell behind","missed":5}\n\n' +
       "event: end\ndata: {}\n\n",
@@ -175,7 +176,10 @@ Deno.test("createHandler() ends open streams cleanly on endAll()", async () => {
   );
   const stream = await provider.nextStream(0);
   const reader = response.body!.getReader();
-  assertEquals(decoder.decode((await reader.read()).value), "retry: 1000\n\n");
+  assertEquals(
+    decoder.decode((await reader.read()).value),
+    'retry: 1000\nevent: hello\ndata: {"resume":"none"}\n\n',
+  );
   handler.streams.endAll();
   assertEquals(decoder.decode((await reader.read()).value), "event: end\ndata: {}\n\n");
   assertEquals((await reader.read()).done, true);
@@ -193,7 +197,10 @@ Deno.test("createHandler() ends follow streams cleanly at maxStreamDurationMs", 
   );
   const stream = await provider.nextStream(0);
   // The body ends on its own (no read is cancelled), with the end event.
-  assertEquals(await textOf(response), "retry: 1000\n\nevent: end\ndata: {}\n\n");
+  assertEquals(
+    await textOf(response),
+    'retry: 1000\nevent: hello\ndata: {"resume":"none"}\n\nevent: end\ndata: {}\n\n',
+  );
   assertEquals(await stream.cancelled, "stream ended by the server");
   assertEquals(handler.streams.size, 0);
 });

@@ -97,8 +97,19 @@ export async function logsRoute(
   const log = options.log;
   const opened = performance.now();
   const accessLog = options.accessLog;
+  const resume = source.fromCursor
+    ? "cursor"
+    : query.since !== undefined || query.tail !== undefined
+    ? "since"
+    : "none";
+  // The event stream says in band what its headers say: proxies such as the
+  // OpenFaaS gateway drop response headers (docs/extensions.md).
   const batchEncoder = sse
-    ? logBatchEncoder("sse", { maxChunkBytes: options.maxChunkBytes, retryMs: 1000 })
+    ? logBatchEncoder("sse", {
+      maxChunkBytes: options.maxChunkBytes,
+      retryMs: 1000,
+      hello: { resume },
+    })
     : logBatchEncoder("ndjson", {
       maxChunkBytes: options.maxChunkBytes,
       coalesce: options.coalesce,
@@ -129,11 +140,7 @@ export async function logsRoute(
     ? {
       "content-type": EVENT_STREAM,
       "cache-control": "no-cache",
-      "x-fnlogs-resume": source.fromCursor
-        ? "cursor"
-        : query.since !== undefined || query.tail !== undefined
-        ? "since"
-        : "none",
+      "x-fnlogs-resume": resume,
     }
     : { "content-type": NDJSON, "connection": "Keep-Alive" };
   return new Response(body, { status: 200, headers });

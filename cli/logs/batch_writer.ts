@@ -33,11 +33,21 @@ export class BatchWriter {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #encoder = new TextEncoder();
   #closed = false;
+  #onClosed: (() => void) | undefined;
   /** The last write started: `true` when done, `false` once the reader is gone. */
   #last: Promise<boolean> = Promise.resolve(true);
 
   constructor(stream: WritableStream<Uint8Array>) {
     this.#writer = stream.getWriter();
+  }
+
+  /**
+   * Calls `callback` once, as soon as a write finds the reader gone, so that
+   * a follow waiting for its next line can end at once (`| head -3` on a
+   * quiet function).
+   */
+  onClosed(callback: () => void): void {
+    this.#onClosed = callback;
   }
 
   /** Whether the other end went away (a broken pipe). */
@@ -64,7 +74,10 @@ export class BatchWriter {
   #start(bytes: Uint8Array): Promise<boolean> {
     return this.#writer.write(bytes).then(() => true, (error) => {
       if (!isBrokenPipe(error)) throw error;
-      this.#closed = true;
+      if (!this.#closed) {
+        this.#closed = true;
+        this.#onClosed?.();
+      }
       return false;
     });
   }

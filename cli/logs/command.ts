@@ -8,7 +8,7 @@ import { formatGoDuration } from "../../lib/go/format_go_duration.ts";
 import type { BackoffOptions } from "../../lib/async/backoff.ts";
 import type { GatewayAuth } from "../../lib/gateway/build_log_request.ts";
 import { createProvider } from "../../lib/providers/create_provider.ts";
-import { ConnectError } from "../../lib/errors.ts";
+import { ConnectError, HttpStatusError } from "../../lib/errors.ts";
 import { type FollowEvent, followLogBatches } from "../../lib/client/follow_logs.ts";
 import { listGatewayFunctions } from "../../lib/gateway/list_functions.ts";
 import { readFaasCliAuth } from "../../lib/gateway/read_faas_cli_auth.ts";
@@ -188,6 +188,17 @@ export async function runLogs(args: string[], io: LogsIO): Promise<LogsOutcome> 
     }
     return await follow(options, io, out, err);
   } catch (error) {
+    if (error instanceof HttpStatusError && error.status === 501 && error.body === "") {
+      // The OpenFaaS gateway answers an empty 501 when its logs provider said 404 or 501.
+      const ns = options.namespace || "the default namespace";
+      throw new HttpStatusError(
+        501,
+        "",
+        `the gateway's logs provider found no such function in ${
+          options.namespace ? `namespace "${ns}"` : ns
+        }, or it does not serve logs (check the name with "faas-cli list" and the namespace with -n)`,
+      );
+    }
     if (error instanceof ConnectError && error.cause instanceof Error) {
       await err.write(`fnlogs: ${error.cause.message}\n`).catch(() => false);
       if (options.tlsNoVerify && /certificate|tls|ssl/i.test(error.cause.message)) {
@@ -211,6 +222,7 @@ async function follow(
 ): Promise<LogsOutcome> {
   const cleanups: (() => void | Promise<void>)[] = [];
   const stop = new AbortController();
+  out.onClosed(() => stop.abort());
   const onAbort = () => stop.abort(io.signal.reason);
   io.signal.addEventListener("abort", onAbort, { once: true });
   cleanups.push(() => io.signal.removeEventListener("abort", onAbort));
@@ -218,6 +230,7 @@ async function follow(
     let provider: LogProvider | undefined;
     let auth: GatewayAuth | undefined;
     let client: Deno.HttpClient | undefined;
+    let caCerts: string[] | undefined;
     if (options.provider !== undefined) {
       provider = io.provider;
       if (provider === undefined) {
@@ -234,8 +247,9 @@ async function follow(
         ? { kind: "bearer", token: options.token }
         : await readFaasCliAuth(options.gateway, { env: (name) => io.env(name) });
       if (options.caCert !== undefined) {
-        const caCert = await Deno.readTextFile(options.caCert);
-        const created = Deno.createHttpClient({ caCerts: [caCert] });
+        caCerts = [await Deno.readTextFile(options.caCert)];
+        // The function list goes through fetch; the log streams read their sockets directly.
+        const created = Deno.createHttpClient({ caCerts });
         cleanups.push(() => created.close());
         client = created;
       }
@@ -309,7 +323,7 @@ async function follow(
         tail: options.noHistory ? undefined : options.lines,
         since,
         auth,
-        client,
+        caCerts,
         reconnect: options.reconnect,
         maxReconnects: options.maxReconnects,
         backoff: io.backoff,
@@ -368,6 +382,7 @@ async function follow(
       }
     }
     if (outcome !== undefined) return outcome;
+    if (out.closed) return "completed";
     if (io.signal.aborted) return "interrupted";
     if (untilMatch !== undefined) return "no-match";
     if (timedOut) return "completed";

@@ -18,6 +18,7 @@ import {
 } from "../errors.ts";
 import { IdleTimeoutError, openLogStream } from "../gateway/open_log_stream.ts";
 import { type ResumeMode, type ResumePoint, ResumeTracker } from "./resume_tracker.ts";
+import { UnexpectedBodyError } from "../wire/log_body_decoder.ts";
 import type { LogBatch, LogMessage, LogProvider, LogRecord } from "../types.ts";
 
 /** Stream-health events, in the shape `fnlogs logs --events` prints them. */
@@ -64,8 +65,10 @@ export interface FollowLogsOptions {
   readonly since?: string;
   /** Default: `Authorization: Bearer` with an empty token. */
   readonly auth?: GatewayAuth;
-  /** For `--cacert`: `Deno.createHttpClient({ caCerts })`. */
+  /** A `Deno.HttpClient` (its certificates, its proxy); the requests then go through `fetch`. */
   readonly client?: Deno.HttpClient;
+  /** For `--cacert`: PEM root certificates added to the default ones. */
+  readonly caCerts?: string[];
   /** Ask for fnlogs' event stream (default `true`). */
   readonly eventStream?: boolean;
   /** Reconnect after cuts and ends (default `true`). */
@@ -172,18 +175,21 @@ async function openSource(
     gateway,
     fetch: options.fetch,
     client: options.client,
+    caCerts: options.caCerts,
     signal: options.signal,
     idleTimeoutMs: options.idleTimeoutMs,
     onSkip: (reason, sample) => onEvent({ event: "skipped", reason, sample }),
   });
   return {
     batches: stream.batches,
-    // A clean NDJSON end is the end of the history; an event stream must say so.
-    complete: () => !follow && (stream.format === "ndjson" || stream.ended),
+    // A clean NDJSON (or empty) end is the end of the history; an event stream must say so.
+    complete: () => !follow && (stream.format !== "event-stream" || stream.ended),
     get endedOnPurpose() {
       return stream.ended;
     },
-    resume: stream.resume,
+    get resume() {
+      return stream.resume;
+    },
     close: () => stream.close(),
   };
 }
@@ -215,7 +221,7 @@ function withoutGaps(batch: LogBatch, onEvent: (event: FollowEvent) => void): Lo
  * default, resuming exactly (see {@linkcode ResumeTracker}): `since` the
  * last timestamp delivered at full precision, `tail` dropped,
  * `Last-Event-ID` when the server gave cursors, and the overlap dropped
- * unless the server answers `X-Fnlogs-Resume: cursor`. Without follow one
+ * unless the server says it resumed by cursor (its in-band `hello`, or `X-Fnlogs-Resume: cursor`). Without follow one
  * history is read; a clean end finishes it, while a cut (or an event stream
  * without its `end` event) is resumed the same way (faas-cli would stop
  * there and exit 0).
@@ -293,6 +299,8 @@ export async function* followLogBatches(
         finished = true;
       } catch (error) {
         if (signal?.aborted) return;
+        // A server that speaks something else entirely will not start making sense.
+        if (error instanceof UnexpectedBodyError) throw error;
         reason = error instanceof IdleTimeoutError
           ? `no data for ${error.timeoutMs} ms`
           : `the stream was cut (${describeError(error)})`;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ResumeMode } from "../gateway/open_log_stream.ts";
 import { normalizeTimestamp } from "../time/timestamp.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
 
@@ -27,8 +28,7 @@ export interface ResumePoint {
   readonly cursor?: string;
 }
 
-/** How the server applied the resume point (`X-Fnlogs-Resume`). */
-export type ResumeMode = "cursor" | "since" | "none";
+export type { ResumeMode };
 
 /** An instant as the 19 characters of its UTC date and time plus nanoseconds. */
 interface Instant {

@@ -1,15 +1,23 @@
 /**
- * One log request: send it, check the status, pick the decoder by the
- * response's `Content-Type`, and hand out the records in batches.
+ * One log request: send it, check the status, tell the body's format from
+ * its first bytes (not from headers, which proxies drop or rewrite), and
+ * hand out the records in batches.
  *
  * @module
  */
 import type { LogRequest } from "./build_log_request.ts";
 import { ConnectError, HttpStatusError } from "../errors.ts";
-import { NdjsonLogDecoderStream } from "../wire/ndjson_log_decoder_stream.ts";
-import type { ResumeMode } from "../client/resume_tracker.ts";
-import { SseLogDecoderStream } from "../wire/sse_log_decoder_stream.ts";
-import type { LogBatch } from "../types.ts";
+import { httpGet, httpTargetOf } from "../http/http_get.ts";
+import { proxyFor } from "../http/proxy_for.ts";
+import { LogBodyDecoder, type LogBodyFormat } from "../wire/log_body_decoder.ts";
+import type { LogBatch, LogRecord } from "../types.ts";
+
+/**
+ * How the server applied a request's resume point: `cursor` (exactly after
+ * `Last-Event-ID`), `since` (the cursor was absent or unknown; `since`/`tail`
+ * applied), `none` (neither was given).
+ */
+export type ResumeMode = "cursor" | "since" | "none";
 
 /** How long an fnlogs event stream may stay silent: 3 × its 15 s heartbeat. */
 export const DEFAULT_EVENT_STREAM_IDLE_TIMEOUT_MS = 45_000;
@@ -29,10 +37,20 @@ export interface OpenLogStreamOptions {
   readonly request: LogRequest;
   /** The gateway as the user named it, for {@linkcode ConnectError}. */
   readonly gateway: string;
-  /** Default: the global `fetch`. */
+  /**
+   * Send the request with this `fetch` (tests inject one). By default fnlogs
+   * reads the answer straight from a socket (see `lib/http/http_get.ts`:
+   * gateways write one chunk per line, and `fetch` costs a read per chunk),
+   * and uses the global `fetch` only where an HTTP proxy applies
+   * (`HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY`) or `client` is given.
+   */
   readonly fetch?: typeof fetch;
-  /** For `--cacert` (`Deno.createHttpClient({ caCerts })`). */
+  /** A `Deno.HttpClient` for `fetch` (its certificates, its proxy); forces `fetch`. */
   readonly client?: Deno.HttpClient;
+  /** For `--cacert`: PEM root certificates added to the default ones. */
+  readonly caCerts?: string[];
+  /** Reads proxy variables (default `Deno.env.get`; unreadable counts as unset). */
+  readonly env?: (name: string) => string | undefined;
   /** Aborting it aborts the request and the body. */
   readonly signal?: AbortSignal;
   /**
@@ -49,11 +67,24 @@ export interface OpenLogStreamOptions {
 
 /** An open log response. */
 export interface LogStream {
-  /** The records in batches, as they arrive. Errors when the body is cut. */
+  /**
+   * The records in batches, as they arrive. Errors when the body is cut, and
+   * with `UnexpectedBodyError` when it is neither NDJSON nor an event stream.
+   */
   readonly batches: ReadableStream<LogBatch>;
-  /** `event-stream` for fnlogs' extension, `ndjson` for everything else. */
-  readonly format: "event-stream" | "ndjson";
-  /** `X-Fnlogs-Resume` of the answer, when it has one. */
+  /**
+   * `event-stream` for fnlogs' extension, `ndjson` for everything else, as
+   * the body's first bytes tell; `undefined` until they arrived (and for an
+   * empty body).
+   */
+  readonly format: LogBodyFormat | undefined;
+  /**
+   * How the server applied the resume point: the `resume` of fnlogs' in-band
+   * `hello` preamble, else the `X-Fnlogs-Resume` header, else `undefined`.
+   * Known when {@linkcode openLogStream} returns if the request carried
+   * `Last-Event-ID` (it waits for the preamble then), else once the first
+   * batch arrived.
+   */
   readonly resume: ResumeMode | undefined;
   /** After the batches ended: the server said it ended the stream on purpose. */
   readonly ended: boolean;
@@ -119,6 +150,32 @@ async function readErrorBody(response: Response): Promise<string> {
   return new TextDecoder().decode(bytes.subarray(0, MAX_ERROR_BODY));
 }
 
+function resumeMode(value: unknown): ResumeMode | undefined {
+  const text = typeof value === "string" ? value.trim().toLowerCase() : undefined;
+  return text === "cursor" || text === "since" || text === "none" ? text : undefined;
+}
+
+/** Sends the request with `fetch` or straight over a socket (see {@linkcode OpenLogStreamOptions.fetch}). */
+function send(options: OpenLogStreamOptions, signal: AbortSignal): Promise<Response> {
+  const { request } = options;
+  const url = new URL(request.url);
+  const env = options.env ?? ((name: string) => Deno.env.get(name));
+  const socket = options.fetch === undefined && options.client === undefined &&
+    (url.protocol === "http:" || url.protocol === "https:") && proxyFor(url, env) === undefined;
+  if (socket) {
+    return httpGet(httpTargetOf(url, options.caCerts), url.pathname + url.search, {
+      headers: request.headers,
+      signal,
+    });
+  }
+  const doFetch = options.fetch ?? fetch;
+  return doFetch(request.url, {
+    headers: request.headers,
+    signal,
+    ...(options.client === undefined ? {} : { client: options.client }),
+  });
+}
+
 /**
  * Sends one log request and opens its body. Rejects with
  * {@linkcode ConnectError} when the gateway cannot be reached (the cause
@@ -126,11 +183,14 @@ async function readErrorBody(response: Response): Promise<string> {
  * body trimmed), {@linkcode IdleTimeoutError} when an explicit idle timeout
  * passed before the headers, or the signal's reason when aborted.
  *
- * `text/event-stream` answers are decoded as fnlogs' event stream, anything
- * else (`application/x-ndjson`, a gateway's `text/plain`, none) as
- * concatenated JSON values. Headers that arrive only with the first line,
- * and a body cut without its terminating chunk, are both fine: the cut
- * surfaces as an error of `batches`.
+ * The body's format comes from its first bytes, whatever `Content-Type`
+ * says (the OpenFaaS gateway drops the provider's headers and labels every
+ * stream `text/plain`): `{` is concatenated JSON values (NDJSON), an
+ * event-stream field or comment is fnlogs' event stream. Headers that arrive
+ * only with the first line, and a body cut without its terminating chunk,
+ * are both fine: the cut surfaces as an error of `batches`. Each socket
+ * read is decoded in one pass, so a reader that falls behind gets larger
+ * batches.
  *
  * @example A gateway answering `text/plain` (a stub stands in for it)
  * ```ts
@@ -160,14 +220,9 @@ export async function openLogStream(options: OpenLogStreamOptions): Promise<LogS
     if (!abort.signal.aborted) abort.abort(new DOMException("closed", "AbortError"));
   };
 
-  const doFetch = options.fetch ?? fetch;
   let response: Response;
   try {
-    response = await doFetch(options.request.url, {
-      headers: options.request.headers,
-      signal,
-      ...(options.client === undefined ? {} : { client: options.client }),
-    });
+    response = await send(options, signal);
   } catch (error) {
     idle.stop();
     if (signal.aborted) throw signal.reason;
@@ -181,50 +236,90 @@ export async function openLogStream(options: OpenLogStreamOptions): Promise<LogS
     throw new HttpStatusError(response.status, body.trim());
   }
 
-  const contentType = (response.headers.get("content-type") ?? "").toLowerCase();
-  const eventStream = contentType.split(";")[0].trim() === "text/event-stream";
-  const resumeHeader = response.headers.get("x-fnlogs-resume")?.trim().toLowerCase();
-  const resume = resumeHeader === "cursor" || resumeHeader === "since" || resumeHeader === "none"
-    ? resumeHeader
-    : undefined;
+  const headerResume = resumeMode(response.headers.get("x-fnlogs-resume"));
+  const decoder = new LogBodyDecoder({
+    onSkip: options.onSkip,
+    onFormat: (format) => {
+      if (format === "event-stream" && options.idleTimeoutMs === undefined) {
+        idle.arm(options.eventStreamIdleTimeoutMs ?? DEFAULT_EVENT_STREAM_IDLE_TIMEOUT_MS);
+      }
+    },
+  });
+  const reader = (response.body ?? ReadableStream.from<Uint8Array>([])).getReader();
+  // Closed, aborted or idle: the body stops at once, whatever transport gave it.
+  const stopBody = () => reader.cancel(signal.reason).catch(() => {});
+  if (signal.aborted) stopBody();
+  else signal.addEventListener("abort", stopBody, { once: true });
+  const text = new TextDecoder();
+  let finished = false;
+  /** Reads and decodes until records arrive or the body ends; `undefined` at the end. */
+  const next = async (): Promise<LogRecord[] | undefined> => {
+    while (!finished) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        finished = true;
+        idle.stop();
+        throw signal.aborted ? signal.reason : error;
+      }
+      if (result.done) {
+        finished = true;
+        idle.stop();
+        if (signal.aborted) throw signal.reason;
+        const records = decoder.decode(text.decode());
+        records.push(...decoder.end());
+        return records.length > 0 ? records : undefined;
+      }
+      idle.touch();
+      const records = decoder.decode(text.decode(result.value, { stream: true }));
+      if (records.length > 0) return records;
+    }
+    return undefined;
+  };
 
-  if (options.idleTimeoutMs === undefined && eventStream) {
-    idle.arm(options.eventStreamIdleTimeoutMs ?? DEFAULT_EVENT_STREAM_IDLE_TIMEOUT_MS);
+  // Resuming by cursor: wait for the server's preamble (fnlogs writes it at
+  // once), so that `resume` says whether the cursor was honoured.
+  let first: LogRecord[] | undefined;
+  if (options.request.headers.has("last-event-id")) {
+    try {
+      while (first === undefined && !finished && decoder.hello === undefined) first = await next();
+    } catch (error) {
+      reader.cancel().catch(() => {});
+      close();
+      throw error;
+    }
   }
 
-  const sse = eventStream ? new SseLogDecoderStream({ onSkip: options.onSkip }) : undefined;
-  const ndjson = eventStream ? undefined : new NdjsonLogDecoderStream({ onSkip: options.onSkip });
-  const decoder: TransformStream<string, LogBatch> = (sse ?? ndjson) as TransformStream<
-    string,
-    LogBatch
-  >;
-  const body: ReadableStream<Uint8Array> = response.body ?? ReadableStream.from([]);
-  const watched = body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        idle.touch();
-        controller.enqueue(chunk);
-      },
-      flush() {
-        idle.stop();
-      },
-    }),
-    { signal },
-  );
-  const batches = watched.pipeThrough(new TextDecoderStream()).pipeThrough(decoder);
+  const batches = new ReadableStream<LogBatch>({
+    pull: async (controller) => {
+      const records = first ?? await next();
+      first = undefined;
+      if (records === undefined) controller.close();
+      else controller.enqueue(records);
+    },
+    cancel: async (reason) => {
+      close();
+      await reader.cancel(reason).catch(() => {});
+    },
+  }, { highWaterMark: 0 });
 
   return {
     batches,
-    format: eventStream ? "event-stream" : "ndjson",
-    resume,
+    get format() {
+      return decoder.format;
+    },
+    get resume() {
+      return resumeMode(decoder.hello?.resume) ?? headerResume;
+    },
     get ended() {
-      return sse?.ended ?? false;
+      return decoder.ended;
     },
     get retryMs() {
-      return sse?.retryMs;
+      return decoder.retryMs;
     },
     get skipped() {
-      return (sse ?? ndjson)?.skipped ?? 0;
+      return decoder.skipped;
     },
     close,
   };

@@ -31,6 +31,12 @@ export interface LogBatchEncoderOptions {
   readonly coalesce?: boolean;
   /** Event stream only: a `retry:` hint for browsers, in milliseconds, sent first. */
   readonly retryMs?: number;
+  /**
+   * Event stream only: fnlogs' preamble, sent first as `event: hello` with
+   * this object as its JSON data (what the response headers also say, for
+   * clients behind proxies that drop headers).
+   */
+  readonly hello?: Readonly<Record<string, unknown>>;
 }
 
 /** Encodes one stream's batches. */
@@ -65,7 +71,8 @@ const SSE_END = encoder.encode("event: end\ndata: {}\n\n");
  * JSON object and `\n` per message (Go's `encoding/json` escaping; `cursor`
  * and `missed` are not part of it); `sse` is one `data:` event per message
  * with the cursor as its `id:`, a gap record as `event: gap`, and an
- * `event: end` when the records end.
+ * `event: end` when the records end; it starts with the `retry:` hint and
+ * the `hello` preamble when they are given, in one event.
  *
  * @example Two records, one chunk
  * ```ts
@@ -87,10 +94,12 @@ export function logBatchEncoder(
 ): LogBatchEncoder {
   const max = options.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES;
   if (format === "sse") {
+    const retry = options.retryMs === undefined ? "" : `retry: ${Math.round(options.retryMs)}\n`;
+    const hello = options.hello === undefined
+      ? ""
+      : `event: hello\ndata: ${JSON.stringify(options.hello)}\n`;
     return {
-      first: options.retryMs === undefined
-        ? undefined
-        : encoder.encode(`retry: ${Math.round(options.retryMs)}\n\n`),
+      first: retry + hello === "" ? undefined : encoder.encode(retry + hello + "\n"),
       encode: (batch) => sseBatch(batch, max),
       last: SSE_END,
     };
