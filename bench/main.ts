@@ -9,6 +9,7 @@ import { measureCloseDetection } from "./close_detection.ts";
 import { measureFanOut } from "./fan_out.ts";
 import { measureLatency } from "./latency.ts";
 import { measureManyFollowers } from "./many_followers.ts";
+import { measureOneWritePeer } from "./one_write_peer.ts";
 import { measureRelay } from "./relay.ts";
 import { measureSlowReader } from "./slow_reader.ts";
 import { measureThroughput } from "./throughput.ts";
@@ -27,6 +28,7 @@ const quick = args.quick;
 
 const sections: [string, (quick: boolean) => Promise<Row[]>][] = [
   ["throughput", measureThroughput],
+  ["one-write-peer", measureOneWritePeer],
   ["latency", measureLatency],
   ["slow-reader", measureSlowReader],
   ["close-detection", measureCloseDetection],

@@ -1,6 +1,7 @@
 /**
- * Writes rendered text to a byte stream, one write per batch, and turns a
- * closed pipe (`| head`) into a quiet end instead of an error.
+ * Writes rendered text to a byte stream: large writes while a burst lasts,
+ * each line at once when lines come one by one, and a closed pipe
+ * (`| head`) turned into a quiet end instead of an error.
  *
  * @module
  */
@@ -11,10 +12,32 @@ function isBrokenPipe(error: unknown): boolean {
       (error.name === "BrokenPipe" || /broken pipe|EPIPE/i.test(error.message)));
 }
 
+/** Options for {@linkcode BatchWriter}. */
+export interface BatchWriterOptions {
+  /**
+   * Text that follows the previous `write` within this many milliseconds is
+   * held (a burst) until this long after the first held text, or until
+   * `maxHeldChars` are held (default 1 ms).
+   */
+  readonly coalesceMs?: number;
+  /** Held text is written at once from this many characters on (default 65,536). */
+  readonly maxHeldChars?: number;
+  /** The clock in milliseconds (default `performance.now`). */
+  readonly now?: () => number;
+}
+
 /**
- * Holds the writer of a `WritableStream<Uint8Array>` for the whole run.
- * Writes keep their call order, so notices posted while a batch is being
- * written land after it.
+ * Holds the writer of a `WritableStream<Uint8Array>` for the whole run and
+ * writes text in call order, one write in flight at a time.
+ *
+ * A burst is written in large pieces: text that comes within `coalesceMs`
+ * of the previous `write` is held and written together once the first held
+ * text is `coalesceMs` old, `maxHeldChars` are held, or the write in flight
+ * ends (a slow reader gets everything held in one write); a timer writes
+ * what is held when a burst stops. A line that comes alone (after a quiet
+ * spell) is written at once, so following an idle function adds no delay.
+ * `write` waits only when four times `maxHeldChars` are held behind a write
+ * in flight (backpressure).
  *
  * @example
  * ```ts
@@ -26,19 +49,31 @@ function isBrokenPipe(error: unknown): boolean {
  * assertEquals(await writer.write("a\nb\n"), true);
  * writer.post("notice\n");
  * await writer.release();
- * assertEquals(chunks, ["a\nb\n", "notice\n"]);
+ * assertEquals(chunks.join(""), "a\nb\nnotice\n");
  * ```
  */
 export class BatchWriter {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #encoder = new TextEncoder();
+  readonly #coalesceMs: number;
+  readonly #maxHeld: number;
+  readonly #now: () => number;
   #closed = false;
   #onClosed: (() => void) | undefined;
-  /** The last write started: `true` when done, `false` once the reader is gone. */
-  #last: Promise<boolean> = Promise.resolve(true);
+  /** A write error other than a broken pipe, thrown by the next call. */
+  #error: { error: unknown } | undefined;
+  #held: string[] = [];
+  #heldChars = 0;
+  #heldSince = 0;
+  #lastCall = -Infinity;
+  #inFlight: Promise<void> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(stream: WritableStream<Uint8Array>) {
+  constructor(stream: WritableStream<Uint8Array>, options: BatchWriterOptions = {}) {
     this.#writer = stream.getWriter();
+    this.#coalesceMs = options.coalesceMs ?? 1;
+    this.#maxHeld = options.maxHeldChars ?? 65_536;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   /**
@@ -56,40 +91,84 @@ export class BatchWriter {
   }
 
   /**
-   * Queues `text` behind the write before it and waits only for that one:
-   * one write is in flight while the caller renders the next batch
-   * (backpressure one batch deep). Resolves `false` once the reader is gone
-   * (seen one write later); rejects with a write's other errors.
+   * Queues `text` (see the class doc for when it is written). Resolves
+   * `false` once the reader is known to be gone; rejects with an earlier
+   * write's other errors.
    */
   async write(text: string): Promise<boolean> {
+    this.#throwError();
     if (this.#closed) return false;
     if (text === "") return true;
-    const bytes = this.#encoder.encode(text);
-    const previous = this.#last;
-    this.#last = previous.then((ok) => ok ? this.#start(bytes) : false);
-    this.#last.catch(() => {}); // Reported by the next write or by release().
-    return await previous;
-  }
-
-  #start(bytes: Uint8Array): Promise<boolean> {
-    return this.#writer.write(bytes).then(() => true, (error) => {
-      if (!isBrokenPipe(error)) throw error;
-      if (!this.#closed) {
-        this.#closed = true;
-        this.#onClosed?.();
+    const now = this.#now();
+    const alone = now - this.#lastCall >= this.#coalesceMs;
+    this.#lastCall = now;
+    if (this.#held.length === 0) this.#heldSince = now;
+    this.#held.push(text);
+    this.#heldChars += text.length;
+    if (this.#inFlight === undefined) {
+      if (
+        alone || this.#heldChars >= this.#maxHeld || now - this.#heldSince >= this.#coalesceMs
+      ) {
+        this.#flush();
+      } else {
+        this.#timer ??= setTimeout(() => {
+          this.#timer = undefined;
+          if (this.#inFlight === undefined) this.#flush();
+        }, this.#coalesceMs);
       }
-      return false;
-    });
+    } else if (this.#heldChars >= 4 * this.#maxHeld) {
+      await this.#inFlight;
+      this.#throwError();
+    }
+    return !this.#closed;
   }
 
-  /** Writes without waiting; failures are ignored (for notices). */
+  /** Writes at once, without waiting (for notices); failures are ignored. */
   post(text: string): void {
-    this.write(text).catch(() => {});
+    if (this.#closed || text === "") return;
+    this.#held.push(text);
+    this.#heldChars += text.length;
+    if (this.#inFlight === undefined) this.#flush();
   }
 
-  /** Waits for pending writes and lets go of the stream (without closing it). */
+  /** Writes what is held and waits for every write, then lets go of the stream (without closing it). */
   async release(): Promise<void> {
-    await this.#last.catch(() => {});
+    if (this.#inFlight === undefined && this.#held.length > 0) this.#flush();
+    while (this.#inFlight !== undefined) await this.#inFlight;
+    clearTimeout(this.#timer);
     this.#writer.releaseLock();
+  }
+
+  #throwError(): void {
+    const error = this.#error;
+    if (error === undefined) return;
+    this.#error = undefined;
+    throw error.error;
+  }
+
+  #flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#closed) {
+      this.#held = [];
+      this.#heldChars = 0;
+      return;
+    }
+    const text = this.#held.length === 1 ? this.#held[0] : this.#held.join("");
+    this.#held = [];
+    this.#heldChars = 0;
+    this.#inFlight = this.#writer.write(this.#encoder.encode(text)).catch((error) => {
+      if (!isBrokenPipe(error)) {
+        this.#error ??= { error };
+        return;
+      }
+      if (this.#closed) return;
+      this.#closed = true;
+      this.#onClosed?.();
+    }).then(() => {
+      this.#inFlight = undefined;
+      // What was held behind this write goes out in one write now.
+      if (this.#held.length > 0) this.#flush();
+    });
   }
 }
