@@ -1,0 +1,36 @@
+/**
+ * A quiet function behind an OpenFaaS gateway: the gateway sends no headers
+ * until the first body write, so a client must not take ten silent seconds
+ * for a dead gateway. Both what fnlogs serve sends (its event stream, whose
+ * preamble goes out at once) and what faas-provider sends (NDJSON, nothing
+ * until the first line).
+ */
+import { assertEquals } from "@std/assert";
+import { startOpenFaasGateway } from "./helpers/openfaas_gateway.ts";
+import { runLogs, startServeProcess } from "./helpers/serve_process.ts";
+
+const PACED = new URL("./functions/paced.ts", import.meta.url).pathname;
+
+Deno.test("a function quiet for 10 s prints its first line through the gateway", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fnlogs-quiet-" });
+  await Deno.writeTextFile(
+    `${dir}/stack.yml`,
+    `functions:\n  quiet:\n    fnlogs:\n      command: ["deno", "run", "${PACED}", "1", "10000", "1"]\n`,
+  );
+  await using server = await startServeProcess(["--quiet", "--stack", `${dir}/stack.yml`]);
+  await using eventStream = startOpenFaasGateway({ provider: server.url });
+  await using ndjson = startOpenFaasGateway({ provider: server.url, ndjsonOnly: true });
+  const args = ["quiet", "-f", "--max-lines", "1", "--time-format="];
+  const started = performance.now();
+  const [viaEventStream, viaNdjson] = await Promise.all([
+    runLogs([...args, "-g", eventStream.url]),
+    runLogs([...args, "-g", ndjson.url]),
+  ]);
+  const waited = performance.now() - started;
+  for (const run of [viaEventStream, viaNdjson]) {
+    assertEquals(run, { code: 0, stdout: "line 0\n", stderr: "" });
+  }
+  // It really was quiet that long (the line is written 10 s after the start).
+  assertEquals(waited > 9_000, true, `${waited} ms`);
+  assertEquals(ndjson.forwarded.every((h) => !h.has("accept")), true);
+});
