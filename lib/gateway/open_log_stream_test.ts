@@ -1,6 +1,7 @@
 import { assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
 import { buildLogRequest } from "./build_log_request.ts";
 import { ConnectError, HttpStatusError } from "../errors.ts";
+import { UnexpectedBodyError } from "../wire/log_body_decoder.ts";
 import { IdleTimeoutError, openLogStream } from "./open_log_stream.ts";
 import type { LogBatch } from "../types.ts";
 
@@ -159,4 +160,92 @@ Deno.test("openLogStream() applies an explicit idle timeout before the headers t
     })
   );
   assertInstanceOf(error, IdleTimeoutError);
+});
+
+Deno.test("openLogStream() prefers the in-band hello to X-Fnlogs-Resume, and knows it on return when resuming", async () => {
+  const body = `retry: 1000\nevent: hello\ndata: {"resume":"cursor"}\n\nid: c2\ndata: ${LINE}\n\n`;
+  const stream = await openLogStream({
+    request: buildLogRequest({ gateway: GATEWAY, name: "env", follow: true, lastEventId: "c1" }),
+    gateway: GATEWAY,
+    // A header that disagrees (a proxy that rewrote it): the body wins.
+    fetch: answering(body, { headers: { "x-fnlogs-resume": "since" } }),
+  });
+  // With Last-Event-ID sent, the preamble was read before openLogStream returned.
+  assertEquals([stream.format, stream.resume], ["event-stream", "cursor"]);
+  const records = (await Array.fromAsync(stream.batches)).flat();
+  assertEquals(records.map((r) => r.cursor), ["c2"]);
+  stream.close();
+});
+
+Deno.test("openLogStream() fails a body that is neither NDJSON nor an event stream, quoting it", async () => {
+  const stream = await openLogStream({
+    request,
+    gateway: GATEWAY,
+    fetch: answering("<html><body>502 Bad Gateway</body></html>", {
+      headers: { "content-type": "text/event-stream" },
+    }),
+  });
+  const error = await assertRejects(() => Array.fromAsync(stream.batches), UnexpectedBodyError);
+  assertEquals(error.sample, "<html><body>502 Bad Gateway</body></html>");
+});
+
+/** A loopback server writing `chunks` as HTTP chunks, one socket write each; resolves the request head it saw. */
+async function chunkServer(chunks: string[]) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const head = (async () => {
+    const conn = await listener.accept();
+    const buffer = new Uint8Array(8192);
+    let text = "";
+    while (!text.includes("\r\n\r\n")) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      text += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    const write = (s: string) => conn.write(new TextEncoder().encode(s));
+    await write(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    for (const chunk of chunks) {
+      await write(`${new TextEncoder().encode(chunk).length.toString(16)}\r\n${chunk}\r\n`);
+    }
+    await write("0\r\n\r\n");
+    conn.close();
+    listener.close();
+    return text;
+  })();
+  return { url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`, head };
+}
+
+Deno.test("openLogStream() reads its socket directly unless a proxy applies", async () => {
+  const lines = Array.from({ length: 50 }, () => LINE + "\n");
+  const server = await chunkServer(lines);
+  const stream = await openLogStream({
+    request: buildLogRequest({ gateway: server.url, name: "env", follow: false }),
+    gateway: server.url,
+    env: () => undefined,
+  });
+  assertEquals(await texts(stream.batches), Array(50).fill("hi"));
+  // fnlogs' own request (fetch would keep the connection alive and add its own headers).
+  const head = await server.head;
+  assertEquals(head.split("\r\n").at(-3), "Connection: close");
+  assertEquals(/^accept: text\/event-stream/im.test(head), true);
+
+  // The same unreachable host fails differently on each transport: a socket
+  // connect error directly, fetch's "fetch failed" through the proxy path.
+  const open = (env: (name: string) => string | undefined) =>
+    openLogStream({
+      request: buildLogRequest({
+        gateway: "http://unresolvable.invalid",
+        name: "env",
+        follow: false,
+      }),
+      gateway: "http://unresolvable.invalid",
+      env,
+    }).then(() => undefined, (error: unknown) => error);
+  const direct = await open(() => undefined);
+  const viaProxy = await open((name) => (name === "HTTP_PROXY" ? "http://127.0.0.1:9" : undefined));
+  assertInstanceOf(direct, ConnectError);
+  assertInstanceOf(viaProxy, ConnectError);
+  assertEquals((direct.cause as Error).message.includes("fetch failed"), false);
+  assertEquals((viaProxy.cause as Error).message, "fetch failed");
 });

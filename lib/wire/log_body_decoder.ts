@@ -136,7 +136,7 @@ export class LogBodyDecoder {
       this.#held = text;
       return [];
     }
-    throw new UnexpectedBodyError(rest.slice(0, SAMPLE_LENGTH));
+    throw new UnexpectedBodyError(rest.slice(0, SAMPLE_LENGTH).trimEnd());
   }
 
   /** At the end of the body: what a number ending it completed, and skips for a cut unit. */
