@@ -190,7 +190,7 @@ Deno.test("openLogStream() fails a body that is neither NDJSON nor an event stre
 });
 
 /** A loopback server writing `chunks` as HTTP chunks, one socket write each; resolves the request head it saw. */
-async function chunkServer(chunks: string[]) {
+function chunkServer(chunks: string[]) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const head = (async () => {
     const conn = await listener.accept();
@@ -218,7 +218,7 @@ async function chunkServer(chunks: string[]) {
 
 Deno.test("openLogStream() reads its socket directly unless a proxy applies", async () => {
   const lines = Array.from({ length: 50 }, () => LINE + "\n");
-  const server = await chunkServer(lines);
+  const server = chunkServer(lines);
   const stream = await openLogStream({
     request: buildLogRequest({ gateway: server.url, name: "env", follow: false }),
     gateway: server.url,
@@ -246,6 +246,6 @@ Deno.test("openLogStream() reads its socket directly unless a proxy applies", as
   const viaProxy = await open((name) => (name === "HTTP_PROXY" ? "http://127.0.0.1:9" : undefined));
   assertInstanceOf(direct, ConnectError);
   assertInstanceOf(viaProxy, ConnectError);
-  assertEquals((direct.cause as Error).message.includes("fetch failed"), false);
-  assertEquals((viaProxy.cause as Error).message, "fetch failed");
+  assertEquals(((direct as ConnectError).cause as Error).message.includes("fetch failed"), false);
+  assertEquals(((viaProxy as ConnectError).cause as Error).message, "fetch failed");
 });
