@@ -4,13 +4,14 @@
  * summarise samples.
  */
 import {
+  LOGS_RUN_FLAGS,
   MAIN,
   RUN_FLAGS,
   type ServeProcess,
   startServeProcess,
 } from "../tests/helpers/serve_process.ts";
 
-export { MAIN, RUN_FLAGS };
+export { LOGS_RUN_FLAGS, MAIN, RUN_FLAGS };
 
 export const ROOT = new URL("..", import.meta.url).pathname;
 

@@ -6,7 +6,7 @@
  */
 import { TextLineStream } from "@std/streams";
 import type { Row } from "./main.ts";
-import { epochMs, MAIN, percentile, RUN_FLAGS, startServer } from "./harness.ts";
+import { epochMs, LOGS_RUN_FLAGS, MAIN, percentile, startServer } from "./harness.ts";
 
 export async function measureLatency(quick: boolean): Promise<Row[]> {
   const samples = quick ? 300 : 1000;
@@ -14,7 +14,7 @@ export async function measureLatency(quick: boolean): Promise<Row[]> {
   const client = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      ...RUN_FLAGS,
+      ...LOGS_RUN_FLAGS,
       MAIN,
       "logs",
       "ticker100",

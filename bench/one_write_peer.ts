@@ -7,7 +7,7 @@
  * peer is not faithful), and the relay (`--upstream`) in front of it.
  */
 import type { Row } from "./main.ts";
-import { MAIN, median, ROOT, RUN_FLAGS, startServer, timed } from "./harness.ts";
+import { LOGS_RUN_FLAGS, MAIN, median, ROOT, startServer, timed } from "./harness.ts";
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
@@ -92,7 +92,7 @@ export async function measureOneWritePeer(quick: boolean): Promise<Row[]> {
   const url = `${peer.url}/system/logs?name=bulk`;
   const fnlogs = (output: string) => [
     "run",
-    ...RUN_FLAGS,
+    ...LOGS_RUN_FLAGS,
     MAIN,
     "logs",
     "bulk",

@@ -7,9 +7,9 @@
 import type { Row } from "./main.ts";
 import {
   bulkHistoryArgs,
+  LOGS_RUN_FLAGS,
   MAIN,
   median,
-  RUN_FLAGS,
   type Server,
   startServer,
   timed,
@@ -45,7 +45,7 @@ async function clientRate(server: Server, lines: number, runs: number, output: s
   for (let i = 0; i < runs; i++) {
     const { ms, code } = await timed(Deno.execPath(), [
       "run",
-      ...RUN_FLAGS,
+      ...LOGS_RUN_FLAGS,
       MAIN,
       "logs",
       "bulk",

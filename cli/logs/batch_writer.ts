@@ -62,7 +62,13 @@ export class BatchWriter {
   #onClosed: (() => void) | undefined;
   /** A write error other than a broken pipe, thrown by the next call. */
   #error: { error: unknown } | undefined;
-  #held: string[] = [];
+  /**
+   * Held text, already encoded: two buffers, one being filled while the
+   * other is written (the strings die young instead of living until the
+   * write, and no buffer is allocated per batch).
+   */
+  #buffers = [new Uint8Array(64 * 1024), new Uint8Array(64 * 1024)];
+  #held = 0;
   #heldChars = 0;
   #heldSince = 0;
   #lastCall = -Infinity;
@@ -102,9 +108,8 @@ export class BatchWriter {
     const now = this.#now();
     const alone = now - this.#lastCall >= this.#coalesceMs;
     this.#lastCall = now;
-    if (this.#held.length === 0) this.#heldSince = now;
-    this.#held.push(text);
-    this.#heldChars += text.length;
+    if (this.#heldChars === 0) this.#heldSince = now;
+    this.#hold(text);
     if (this.#inFlight === undefined) {
       if (
         alone || this.#heldChars >= this.#maxHeld || now - this.#heldSince >= this.#coalesceMs
@@ -126,14 +131,13 @@ export class BatchWriter {
   /** Writes at once, without waiting (for notices); failures are ignored. */
   post(text: string): void {
     if (this.#closed || text === "") return;
-    this.#held.push(text);
-    this.#heldChars += text.length;
+    this.#hold(text);
     if (this.#inFlight === undefined) this.#flush();
   }
 
   /** Writes what is held and waits for every write, then lets go of the stream (without closing it). */
   async release(): Promise<void> {
-    if (this.#inFlight === undefined && this.#held.length > 0) this.#flush();
+    if (this.#inFlight === undefined && this.#held > 0) this.#flush();
     while (this.#inFlight !== undefined) await this.#inFlight;
     clearTimeout(this.#timer);
     this.#writer.releaseLock();
@@ -146,18 +150,30 @@ export class BatchWriter {
     throw error.error;
   }
 
+  /** Encodes `text` behind what is held, growing the buffer as needed. */
+  #hold(text: string): void {
+    let buffer = this.#buffers[0];
+    // UTF-8 takes at most three bytes per UTF-16 code unit.
+    if (buffer.length - this.#held < text.length * 3) {
+      const grown = new Uint8Array(Math.max(buffer.length * 2, this.#held + text.length * 3));
+      grown.set(buffer.subarray(0, this.#held));
+      buffer = this.#buffers[0] = grown;
+    }
+    this.#held += this.#encoder.encodeInto(text, buffer.subarray(this.#held)).written;
+    this.#heldChars += text.length;
+  }
+
   #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#closed) {
-      this.#held = [];
-      this.#heldChars = 0;
-      return;
-    }
-    const text = this.#held.length === 1 ? this.#held[0] : this.#held.join("");
-    this.#held = [];
+    const [filled, spare] = this.#buffers;
+    const length = this.#held;
+    this.#held = 0;
     this.#heldChars = 0;
-    this.#inFlight = this.#writer.write(this.#encoder.encode(text)).catch((error) => {
+    if (this.#closed) return;
+    // The other buffer is free: its write ended before this flush.
+    this.#buffers = [spare, filled];
+    this.#inFlight = this.#writer.write(filled.subarray(0, length)).catch((error) => {
       if (!isBrokenPipe(error)) {
         this.#error ??= { error };
         return;
@@ -168,7 +184,7 @@ export class BatchWriter {
     }).then(() => {
       this.#inFlight = undefined;
       // What was held behind this write goes out in one write now.
-      if (this.#held.length > 0) this.#flush();
+      if (this.#held > 0) this.#flush();
     });
   }
 }

@@ -4,13 +4,13 @@
  * Used by the black-box tests and by the benchmarks.
  */
 import { TextLineStream } from "@std/streams";
-import { RUN_FLAGS } from "../../main.ts";
+import { LOGS_RUN_FLAGS, RUN_FLAGS } from "../../main.ts";
 
 /** The entry point. */
 export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
-/** The flags `deno task serve` and `deno task logs` run with (main.ts's own list). */
-export { RUN_FLAGS };
+/** The flags `deno task serve` and `deno task logs` run with (main.ts's own lists). */
+export { LOGS_RUN_FLAGS, RUN_FLAGS };
 
 /** A running `fnlogs serve`. */
 export interface ServeProcess extends AsyncDisposable {
@@ -102,7 +102,7 @@ export interface LogsRun {
  */
 export async function runLogs(args: string[], env: Record<string, string> = {}): Promise<LogsRun> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...RUN_FLAGS, MAIN, "logs", ...args],
+    args: ["run", ...LOGS_RUN_FLAGS, MAIN, "logs", ...args],
     stdin: "null",
     env: { NO_COLOR: "1", ...env },
   }).output();
