@@ -66,11 +66,7 @@ export { SseEncoderStream } from "./wire/sse_encoder_stream.ts";
 export { NdjsonLogDecoderStream } from "./wire/ndjson_log_decoder_stream.ts";
 export { SseLogDecoderStream } from "./wire/sse_log_decoder_stream.ts";
 export { LineBatchStream } from "./streams/line_batch_stream.ts";
-export {
-  createProvider,
-  type ProviderKind,
-  type ProviderOptions,
-} from "./providers/create_provider.ts";
+export { createProvider, type ProviderKind, type ProviderOptions } from "./providers/mod.ts";
 export { LocalProvider } from "./providers/local/provider.ts";
 export { LogHistory } from "./history/log_history.ts";
 export { HistoryStore } from "./history/history_store.ts";
