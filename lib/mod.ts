@@ -24,10 +24,7 @@
  * ```ts ignore
  * import { createProvider, followLogs } from "./mod.ts";
  *
- * await using provider = Object.assign(
- *   await createProvider({ kind: "local", stack: "examples/stack.yml" }),
- *   { async [Symbol.asyncDispose]() { await this.close(); } },
- * );
+ * await using provider = await createProvider({ kind: "local", stack: "examples/stack.yml" });
  * for await (const message of followLogs({ provider, name: "hello", follow: false })) {
  *   console.log(message.instance, message.text);
  * }

@@ -10,7 +10,10 @@ import {
 } from "./mod.ts";
 import { DockerProvider } from "./docker/provider.ts";
 import { JournaldProvider } from "./journald/provider.ts";
+import { LocalProvider } from "./local/provider.ts";
 import { OpenFaasProvider } from "./openfaas/provider.ts";
+import { isGone } from "../../tests/helpers/process_state.ts";
+import type { LogBatch } from "../types.ts";
 
 Deno.test("PROVIDERS holds each kind once, local first", () => {
   const kinds = PROVIDERS.map((definition) => definition.kind);
@@ -50,26 +53,53 @@ Deno.test("each provider's options() fills its defaults from no flags at all", (
 });
 
 Deno.test("createProvider() creates the provider its options name", async () => {
-  const docker = await createProvider({
+  await using docker = await createProvider({
     kind: "docker",
     dockerHost: "tcp://127.0.0.1:1",
     namespace: "team",
   });
-  const journald = await createProvider({ kind: "journald", journalDir: "/nowhere" });
-  const relay = await createProvider({
+  assertInstanceOf(docker, DockerProvider);
+  assertEquals([docker.kind, docker.defaultNamespace], ["docker", "team"]);
+  assertEquals((docker as DockerProvider).host, "tcp://127.0.0.1:1");
+  await using journald = await createProvider({ kind: "journald", journalDir: "/nowhere" });
+  assertInstanceOf(journald, JournaldProvider);
+  assertEquals(journald.defaultNamespace, "openfaas-fn");
+  await using relay = await createProvider({
     kind: "openfaas",
     upstream: "http://127.0.0.1:1",
     namespace: "fns",
   });
-  try {
-    assertInstanceOf(docker, DockerProvider);
-    assertEquals([docker.kind, docker.defaultNamespace], ["docker", "team"]);
-    assertEquals((docker as DockerProvider).host, "tcp://127.0.0.1:1");
-    assertInstanceOf(journald, JournaldProvider);
-    assertEquals(journald.defaultNamespace, "openfaas-fn");
-    assertInstanceOf(relay, OpenFaasProvider);
-    assertEquals([relay.kind, relay.defaultNamespace], ["openfaas", "fns"]);
-  } finally {
-    await Promise.all([docker.close(), journald.close(), relay.close()]);
+  assertInstanceOf(relay, OpenFaasProvider);
+  assertEquals([relay.kind, relay.defaultNamespace], ["openfaas", "fns"]);
+});
+
+Deno.test("await using closes a provider: the local runner's processes are gone after", async () => {
+  const dir = await Deno.makeTempDir();
+  const stack = `${dir}/stack.yml`;
+  await Deno.writeTextFile(
+    stack,
+    `
+functions:
+  calm:
+    fnlogs: { command: "echo ready; exec sleep 300", replicas: 2 }
+`,
+  );
+  let pids: number[];
+  let reader: ReadableStreamDefaultReader<LogBatch>;
+  {
+    await using provider = await createProvider({ kind: "local", stack });
+    assertInstanceOf(provider, LocalProvider);
+    reader = (await provider.openLogs({ name: "calm", follow: true })).stream.getReader();
+    let ready = 0;
+    while (ready < 2) {
+      const { value } = await reader.read();
+      ready += value?.filter((r) => r.text === "ready").length ?? 0;
+    }
+    pids = (provider as LocalProvider).pids("calm");
+    assertEquals(pids.length, 2);
+    for (const pid of pids) assert(!isGone(pid), `${pid} is not running`);
   }
+  for (const pid of pids) assert(isGone(pid), `${pid} still runs`);
+  await reader.cancel();
+  await Deno.remove(dir, { recursive: true });
 });

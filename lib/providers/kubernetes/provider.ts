@@ -219,4 +219,9 @@ export class KubernetesProvider implements LogProvider {
     if (this.#options.ownsClient) this.#options.client?.close();
     return Promise.resolve();
   }
+
+  /** Closes it (see {@linkcode close}) at the end of an `await using` scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }
