@@ -41,7 +41,11 @@ function helpEntry(prefix: string, text: string): string {
 }
 
 /** The flag's entry (`--a N, --b N` for flags listed with it), or "" when another lists it. */
-function flagEntry(flag: ProviderFlag<unknown>, indent: string, all: ProviderFlag<unknown>[]) {
+function flagEntry(
+  flag: ProviderFlag<unknown>,
+  indent: string,
+  all: readonly ProviderFlag<unknown>[],
+): string {
   if (typeof flag.help !== "string") return "";
   const listed = [
     flag,
@@ -54,19 +58,15 @@ function flagEntry(flag: ProviderFlag<unknown>, indent: string, all: ProviderFla
 
 function renderHelp(): string {
   const all = providerFlags();
+  // "--stack implies local, --upstream openfaas"
   const implied = PROVIDERS.flatMap((definition) =>
-    definition.flags.filter((flag) => flag.impliesProvider).map((flag) => ({
-      flag: flag.name,
-      kind: definition.kind,
-    }))
-  );
+    definition.flags.filter((flag) => flag.impliesProvider)
+      .map((flag) => `--${flag.name} ${definition.kind}`)
+  ).map((text, i) => i === 0 ? text.replace(" ", " implies ") : text);
   let help = "PROVIDERS\n" + helpEntry(
     "      --provider KIND",
     `where logs come from: ${PROVIDERS.map((d) => d.kind).join(", ")}\n` +
-      `(default: ${DEFAULT_PROVIDER_KIND}; ` +
-      implied.map(({ flag, kind }, i) => `--${flag} ${i === 0 ? "implies " : ""}${kind}`).join(
-        ", ",
-      ) + ")",
+      `(default: ${DEFAULT_PROVIDER_KIND}; ${implied.join(", ")})`,
   );
   const listed = new Set<ProviderFlag<unknown>>();
   for (const definition of PROVIDERS) {
