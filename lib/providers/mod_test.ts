@@ -6,6 +6,7 @@ import {
   isProviderKind,
   providerDefinition,
   providerFlags,
+  type ProviderOptions,
   PROVIDERS,
 } from "./mod.ts";
 import { DockerProvider } from "./docker/provider.ts";
@@ -50,6 +51,28 @@ Deno.test("each provider's options() fills its defaults from no flags at all", (
     reorderWindowMs: undefined,
   });
   assertThrows(() => providerDefinition("openfaas").options(none), UsageError);
+});
+
+Deno.test("ProviderOptions takes each kind's own options only (checked by deno check)", () => {
+  const options: ProviderOptions[] = [
+    { kind: "docker", dockerHost: "unix:///d.sock", namespace: "ns", onNotice: () => {} },
+    // @ts-expect-error another kind's option
+    { kind: "docker", stack: "stack.yml" },
+    // @ts-expect-error the local provider needs its stack file
+    { kind: "local" },
+    // @ts-expect-error the openfaas provider needs its upstream
+    { kind: "openfaas" },
+    // @ts-expect-error no such kind
+    { kind: "nomad" },
+  ];
+  // Any kind's option can be read without narrowing: undefined for another kind.
+  assertEquals(options.map((o) => o.stack), [
+    undefined,
+    "stack.yml",
+    undefined,
+    undefined,
+    undefined,
+  ]);
 });
 
 Deno.test("createProvider() creates the provider its options name", async () => {
