@@ -1,59 +1,91 @@
 /**
- * The flags that choose and configure a provider, parsed the same way for
- * `fnlogs serve` and for `fnlogs logs --provider ...` (direct mode).
+ * The flags that choose and configure a provider, listed and parsed the same
+ * way for `fnlogs serve` and for `fnlogs logs --provider ...` (direct mode),
+ * from the providers' own declarations (`lib/providers/mod.ts`): nothing
+ * here knows a particular provider.
  *
  * @module
  */
 import {
+  DEFAULT_PROVIDER_KIND,
   isProviderKind,
-  PROVIDER_KINDS,
+  providerDefinition,
+  type ProviderFlag,
+  providerFlags,
+  type ProviderKind,
   type ProviderOptions,
-} from "../lib/providers/create_provider.ts";
+  PROVIDERS,
+} from "../lib/providers/mod.ts";
+import { parseIntegerFlag } from "../lib/providers/provider_flag.ts";
 import { UsageError } from "../lib/errors.ts";
 
 /** Provider flags, by long name; each takes a value. */
-export const PROVIDER_FLAGS = [
+export const PROVIDER_FLAGS: readonly string[] = [
   "provider",
-  "stack",
-  "history-lines",
-  "history-bytes",
-  "data-dir",
-  "data-max-bytes",
-  "data-segment-bytes",
-  "max-line-length",
-  "kubeconfig",
-  "context",
-  "reorder-window",
-  "docker-host",
-  "journal-dir",
-  "journalctl",
-  "upstream",
-  "upstream-token",
-] as const;
+  ...providerFlags().map((flag) => flag.name),
+];
+
+/** Where help texts start, and the widest a help line may make an entry. */
+const HELP_COLUMN = 31;
+const HELP_WIDTH = 100;
+
+/** `  KIND        --flag VALUE   text`, the text's other lines under its first. */
+function helpEntry(prefix: string, text: string): string {
+  const [first, ...rest] = text.split("\n");
+  const head = prefix.length <= HELP_COLUMN - 2
+    ? prefix.padEnd(HELP_COLUMN) + first
+    : prefix.length + 2 + first.length <= HELP_WIDTH
+    ? `${prefix}  ${first}`
+    : `${prefix}\n${" ".repeat(HELP_COLUMN)}${first}`;
+  return [head, ...rest.map((line) => " ".repeat(HELP_COLUMN) + line)].join("\n") + "\n";
+}
+
+/** The flag's entry (`--a N, --b N` for flags listed with it), or "" when another lists it. */
+function flagEntry(
+  flag: ProviderFlag<unknown>,
+  indent: string,
+  all: readonly ProviderFlag<unknown>[],
+): string {
+  if (typeof flag.help !== "string") return "";
+  const listed = [
+    flag,
+    ...all.filter((f) =>
+      typeof f.help === "object" && "listedWith" in f.help && f.help.listedWith === flag
+    ),
+  ];
+  return helpEntry(indent + listed.map((f) => `--${f.name} ${f.value}`).join(", "), flag.help);
+}
+
+function renderHelp(): string {
+  const all = providerFlags();
+  // "--stack implies local, --upstream openfaas"
+  const implied = PROVIDERS.flatMap((definition) =>
+    definition.flags.filter((flag) => flag.impliesProvider)
+      .map((flag) => `--${flag.name} ${definition.kind}`)
+  ).map((text, i) => i === 0 ? text.replace(" ", " implies ") : text);
+  let help = "PROVIDERS\n" + helpEntry(
+    "      --provider KIND",
+    `where logs come from: ${PROVIDERS.map((d) => d.kind).join(", ")}\n` +
+      `(default: ${DEFAULT_PROVIDER_KIND}; ${implied.join(", ")})`,
+  );
+  const listed = new Set<ProviderFlag<unknown>>();
+  for (const definition of PROVIDERS) {
+    let label = `  ${definition.kind.padEnd(12)}`;
+    for (const flag of definition.flags) {
+      if (flag.common || listed.has(flag)) continue;
+      listed.add(flag);
+      const entry = flagEntry(flag, label, all);
+      if (entry === "") continue;
+      help += entry;
+      label = " ".repeat(label.length);
+    }
+  }
+  for (const flag of all) if (flag.common) help += flagEntry(flag, "      ", all);
+  return help;
+}
 
 /** Help text for the provider flags, shared by both commands. */
-export const PROVIDER_FLAGS_HELP = `PROVIDERS
-      --provider KIND          where logs come from: ${PROVIDER_KINDS.join(", ")}
-                               (default: local; --stack implies local, --upstream openfaas)
-  local       --stack FILE     stack file whose functions run as local processes
-              --history-lines N, --history-bytes N
-                               history kept per function (default 10000 lines, 16 MiB)
-              --data-dir DIR   also keep each function's history in files there: a restart
-                               keeps it and cursors resume (env FNLOGS_DATA_DIR; default off)
-              --data-max-bytes N, --data-segment-bytes N
-                               disk kept per function (oldest file deleted first), and per
-                               file (default 256 MiB, and a quarter of that up to 64 MiB)
-  kubernetes  --kubeconfig PATH  (default $KUBECONFIG, ~/.kube/config, else in-cluster)
-              --context NAME   kubeconfig context (default: the current one)
-              --reorder-window MS  merge pods in timestamp order within MS (default 100)
-  docker      --docker-host URL  unix://PATH or tcp://HOST:PORT (default $DOCKER_HOST,
-                               else unix:///var/run/docker.sock); Podman's API works too
-  journald    --journal-dir DIR  read journal files there (default: the system journal)
-              --journalctl PATH  the journalctl program
-  openfaas    --upstream URL   another gateway to relay (credentials as http://user:pw@host
-                               or --upstream-token TOKEN, env FNLOGS_UPSTREAM_TOKEN)
-      --max-line-length N      longer lines are cut with a marker (default 65536)
-`;
+export const PROVIDER_FLAGS_HELP: string = renderHelp();
 
 /**
  * A flag's whole-number value, `undefined` when the flag was not given.
@@ -64,18 +96,16 @@ export function integerFlag(
   text: string | undefined,
   min: number,
 ): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min) {
-    throw new UsageError(`--${flag} must be an integer of at least ${min}, got "${text}"`);
-  }
-  return Number(text);
+  return text === undefined ? undefined : parseIntegerFlag(flag, text, min);
 }
 
 /**
  * Reads the provider flags through `get` (the flag's value or `undefined`).
- * The kind is `--provider`, else implied by `--stack` (local) or
- * `--upstream` (openfaas), else `fallback`; `undefined` when none applies
- * (the client then talks to a gateway). Throws {@linkcode UsageError}.
+ * The kind is `--provider`, else implied by a flag that implies its provider
+ * (`--stack`: local, `--upstream`: openfaas), else `fallback`; `undefined`
+ * when none applies (the client then talks to a gateway). Every provider
+ * flag given is validated, whatever the kind; the chosen provider's flags
+ * fall back to their environment variables. Throws {@linkcode UsageError}.
  *
  * @example
  * ```ts
@@ -92,57 +122,34 @@ export function integerFlag(
 export function parseProviderFlags(
   get: (flag: string) => string | undefined,
   env: (name: string) => string | undefined,
-  fallback?: ProviderOptions["kind"],
+  fallback?: ProviderKind,
 ): ProviderOptions | undefined {
-  const explicit = get("provider");
-  const kind = explicit ??
-    (get("stack") !== undefined ? "local" : get("upstream") !== undefined ? "openfaas" : fallback);
+  const kind = get("provider") ??
+    PROVIDERS.find((definition) =>
+      definition.flags.some((flag) => flag.impliesProvider && get(flag.name) !== undefined)
+    )?.kind ??
+    fallback;
   if (kind === undefined) return undefined;
   if (!isProviderKind(kind)) {
-    throw new UsageError(`Unknown provider "${kind}": choose one of ${PROVIDER_KINDS.join(", ")}`);
+    throw new UsageError(
+      `Unknown provider "${kind}": choose one of ${PROVIDERS.map((d) => d.kind).join(", ")}`,
+    );
   }
-  let upstream = get("upstream");
-  let upstreamAuth: ProviderOptions["upstreamAuth"];
-  if (kind === "openfaas") {
-    if (upstream === undefined) throw new UsageError("--provider openfaas needs --upstream URL");
-    let url: URL;
-    try {
-      url = new URL(upstream);
-    } catch {
-      throw new UsageError(`--upstream must be an http(s) URL, got "${upstream}"`);
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new UsageError(`--upstream must be an http(s) URL, got "${upstream}"`);
-    }
-    if (url.username !== "") {
-      upstreamAuth = {
-        kind: "basic",
-        username: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-      };
-      url.username = "";
-      url.password = "";
-    }
-    upstream = url.href.replace(/\/+$/, "");
-    const token = get("upstream-token") ?? env("FNLOGS_UPSTREAM_TOKEN");
-    if (token !== undefined) upstreamAuth = { kind: "bearer", token };
+  const given = new Map<ProviderFlag<unknown>, unknown>();
+  for (const flag of providerFlags()) {
+    const text = get(flag.name);
+    if (text !== undefined) given.set(flag, flag.parse(text, flag.name));
   }
-  return {
-    kind,
-    stack: kind === "local" ? get("stack") ?? env("FNLOGS_STACK") ?? "stack.yml" : undefined,
-    historyLines: integerFlag("history-lines", get("history-lines"), 1),
-    historyBytes: integerFlag("history-bytes", get("history-bytes"), 1024),
-    dataDir: kind === "local" ? get("data-dir") || env("FNLOGS_DATA_DIR") || undefined : undefined,
-    dataMaxBytes: integerFlag("data-max-bytes", get("data-max-bytes"), 4096),
-    dataSegmentBytes: integerFlag("data-segment-bytes", get("data-segment-bytes"), 4096),
-    maxLineLength: integerFlag("max-line-length", get("max-line-length"), 16),
-    kubeconfig: get("kubeconfig"),
-    context: get("context"),
-    reorderWindowMs: integerFlag("reorder-window", get("reorder-window"), 0),
-    dockerHost: get("docker-host") ?? env("DOCKER_HOST"),
-    journalDir: get("journal-dir"),
-    journalctl: get("journalctl"),
-    upstream,
-    upstreamAuth,
-  };
+  const definition = providerDefinition(kind);
+  const options = definition.options(<V>(flag: ProviderFlag<V>): V | undefined => {
+    if (!definition.flags.includes(flag)) {
+      throw new Error(`The ${kind} provider reads --${flag.name}, which it does not declare`);
+    }
+    const value = given.get(flag) as V | undefined;
+    if (value !== undefined || flag.env === undefined) return value;
+    const text = env(flag.env);
+    return text === undefined ? undefined : flag.parse(text, flag.name);
+  });
+  // The options are those of `kind`'s own definition, so this is its member.
+  return { ...options, kind } as ProviderOptions;
 }

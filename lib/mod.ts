@@ -24,10 +24,7 @@
  * ```ts ignore
  * import { createProvider, followLogs } from "./mod.ts";
  *
- * await using provider = Object.assign(
- *   await createProvider({ kind: "local", stack: "examples/stack.yml" }),
- *   { async [Symbol.asyncDispose]() { await this.close(); } },
- * );
+ * await using provider = await createProvider({ kind: "local", stack: "examples/stack.yml" });
  * for await (const message of followLogs({ provider, name: "hello", follow: false })) {
  *   console.log(message.instance, message.text);
  * }
@@ -66,11 +63,7 @@ export { SseEncoderStream } from "./wire/sse_encoder_stream.ts";
 export { NdjsonLogDecoderStream } from "./wire/ndjson_log_decoder_stream.ts";
 export { SseLogDecoderStream } from "./wire/sse_log_decoder_stream.ts";
 export { LineBatchStream } from "./streams/line_batch_stream.ts";
-export {
-  createProvider,
-  type ProviderKind,
-  type ProviderOptions,
-} from "./providers/create_provider.ts";
+export { createProvider, type ProviderKind, type ProviderOptions } from "./providers/mod.ts";
 export { LocalProvider } from "./providers/local/provider.ts";
 export { LogHistory } from "./history/log_history.ts";
 export { HistoryStore } from "./history/history_store.ts";

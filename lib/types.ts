@@ -144,4 +144,9 @@ export interface LogProvider {
   openLogs(query: LogQuery, options?: ProviderCallOptions): Promise<LogSource>;
   /** Releases what the provider holds (child processes, HTTP clients). */
   close(): Promise<void>;
+  /**
+   * Calls {@linkcode close}, so that `await using provider = ...` releases
+   * the provider when the scope ends.
+   */
+  [Symbol.asyncDispose](): Promise<void>;
 }

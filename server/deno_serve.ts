@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createProvider } from "../lib/providers/create_provider.ts";
+import { createProvider } from "../lib/providers/mod.ts";
 import { createHandler } from "./handler.ts";
 
 const provider = await createProvider({

@@ -7,7 +7,7 @@
 import { formatGoDuration } from "../../lib/go/format_go_duration.ts";
 import type { BackoffOptions } from "../../lib/async/backoff.ts";
 import type { GatewayAuth } from "../../lib/gateway/build_log_request.ts";
-import { createProvider } from "../../lib/providers/create_provider.ts";
+import { createProvider } from "../../lib/providers/mod.ts";
 import { ConnectError, HttpStatusError } from "../../lib/errors.ts";
 import { type FollowEvent, followLogBatches } from "../../lib/client/follow_logs.ts";
 import { listGatewayFunctions } from "../../lib/gateway/list_functions.ts";

@@ -11,7 +11,7 @@ import { resolveTimeFormat } from "../../lib/render/format_go_time.ts";
 import { parseGoBool } from "../../lib/go/parse_go_bool.ts";
 import { parseGoDuration } from "../../lib/go/parse_go_duration.ts";
 import { parseTimestamp } from "../../lib/time/timestamp.ts";
-import type { ProviderOptions } from "../../lib/providers/create_provider.ts";
+import type { ProviderOptions } from "../../lib/providers/mod.ts";
 import { parseProviderFlags } from "../provider_flags.ts";
 
 /** faas-cli's `--output` values. */

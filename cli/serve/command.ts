@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createProvider } from "../../lib/providers/create_provider.ts";
+import { createProvider } from "../../lib/providers/mod.ts";
 import { guardedServe } from "../../server/http/guarded_serve.ts";
 import type { Server } from "../../server/http/types.ts";
 import { serveHttp1 } from "../../server/http/http1_server.ts";

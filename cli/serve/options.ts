@@ -4,7 +4,7 @@
  * @module
  */
 import { parseArgs } from "@std/cli";
-import type { ProviderOptions } from "../../lib/providers/create_provider.ts";
+import type { ProviderOptions } from "../../lib/providers/mod.ts";
 import { UsageError } from "../../lib/errors.ts";
 import type { CredentialSources } from "./load_credentials.ts";
 import { parseGoDuration } from "../../lib/go/parse_go_duration.ts";

@@ -270,6 +270,10 @@ class FlakyProvider implements LogProvider {
   close(): Promise<void> {
     return Promise.resolve();
   }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }
 
 Deno.test("followLogBatches() reads a provider directly and resumes it by cursor", async () => {

@@ -104,6 +104,10 @@ export class HistoryProvider implements LogProvider {
   close(): Promise<void> {
     return Promise.resolve();
   }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }
 
 /**

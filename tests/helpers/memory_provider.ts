@@ -131,4 +131,8 @@ export class MemoryProvider implements LogProvider {
     this.closed = true;
     return Promise.resolve();
   }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }

@@ -10,8 +10,9 @@ import type { DockerClient, DockerInstant } from "./client.ts";
 import { type ContainerLogsEnd, openContainerLogs } from "./container_logs.ts";
 import { DockerResumePoint, type DockerSkip } from "./resume_point.ts";
 import { UpstreamError } from "../../errors.ts";
+import { InstanceFanIn } from "../fan_in.ts";
+import { lastAcrossInstances } from "../last_across_instances.ts";
 import { LineBatchStream } from "../../streams/line_batch_stream.ts";
-import { LogStreamMerger } from "../../streams/merge_log_streams.ts";
 import { parseTimestamp } from "../../time/timestamp.ts";
 import type { LogBatch, LogQuery, LogRecord } from "../../types.ts";
 
@@ -70,8 +71,6 @@ interface ContainerState {
   readonly Running?: boolean;
 }
 
-const MAX_HISTORY_BATCH = 4096;
-
 function toInstant(text: string | undefined): DockerInstant | undefined {
   if (text === undefined) return undefined;
   const t = parseTimestamp(text);
@@ -81,20 +80,6 @@ function toInstant(text: string | undefined): DockerInstant | undefined {
 function later(a: DockerInstant | undefined, b: DockerInstant): DockerInstant {
   if (a === undefined) return b;
   return a.seconds > b.seconds || (a.seconds === b.seconds && a.nanos > b.nanos) ? a : b;
-}
-
-/** Sorts records of several containers by time, keeping each container's order. */
-function lastOverall(lists: LogRecord[][], tail: number): LogRecord[] {
-  const keyed: { key: number; nanos: number; list: number; index: number; record: LogRecord }[] =
-    [];
-  lists.forEach((records, list) =>
-    records.forEach((record, index) => {
-      const t = parseTimestamp(record.timestamp);
-      keyed.push({ key: t?.seconds ?? -Infinity, nanos: t?.nanos ?? 0, list, index, record });
-    })
-  );
-  keyed.sort((a, b) => a.key - b.key || a.nanos - b.nanos || a.list - b.list || a.index - b.index);
-  return keyed.slice(Math.max(0, keyed.length - tail)).map((k) => k.record);
 }
 
 /**
@@ -107,73 +92,38 @@ export class DockerLogSession {
   /** The merged records. */
   readonly stream: ReadableStream<LogBatch>;
   readonly #init: DockerLogSessionInit;
-  readonly #abort = new AbortController();
-  readonly #merger: LogStreamMerger;
-  readonly #mergerReader: ReadableStreamDefaultReader<LogBatch>;
+  readonly #fanIn: InstanceFanIn;
   readonly #tracked = new Map<string, Tracked>();
   readonly #since?: DockerInstant;
   readonly #listedAt: DockerInstant;
-  #history: LogRecord[] = [];
-  #started = false;
-  #failure?: { error: unknown };
-  #failed?: (error: unknown) => void;
 
   constructor(init: DockerLogSessionInit) {
     this.#init = init;
     this.#since = toInstant(init.query.since);
     const seconds = Math.floor(init.listedAt / 1000);
     this.#listedAt = { seconds, nanos: Math.round((init.listedAt - seconds * 1000) * 1e6) };
-    this.#merger = new LogStreamMerger({ reorderWindowMs: init.reorderWindowMs });
-    this.#mergerReader = this.#merger.stream.getReader();
     for (const container of init.containers) this.#track(container);
-    init.signal?.addEventListener("abort", () => {
-      const reason = init.signal!.reason;
-      this.#failure ??= { error: reason };
-      this.#close(reason);
-    }, { once: true });
-    this.stream = new ReadableStream<LogBatch>({
-      pull: (controller) => this.#pull(controller),
-      cancel: (reason) => this.#close(reason),
-    }, { highWaterMark: 0 });
+    this.#fanIn = new InstanceFanIn({
+      reorderWindowMs: init.reorderWindowMs,
+      signal: init.signal,
+      start: () => this.#start(),
+    });
+    this.stream = this.#fanIn.stream;
   }
 
-  async #pull(controller: ReadableStreamDefaultController<LogBatch>): Promise<void> {
-    try {
-      if (!this.#started) {
-        this.#started = true;
-        await this.#start();
-      }
-      if (this.#failure !== undefined) throw this.#failure.error;
-      if (this.#history.length > 0) {
-        controller.enqueue(this.#history.splice(0, MAX_HISTORY_BATCH));
-        return;
-      }
-      const failed = new Promise<never>((_, reject) => this.#failed = reject);
-      try {
-        const { done, value } = await Promise.race([this.#mergerReader.read(), failed]);
-        if (done) {
-          controller.close();
-          this.#abort.abort();
-        } else {
-          controller.enqueue(value);
-        }
-      } finally {
-        this.#failed = undefined;
-      }
-    } catch (error) {
-      // Whatever failed, nothing of this session may keep running.
-      this.#fail(error);
-      throw error;
-    }
+  /** Aborted once the session stopped: every request takes it. */
+  get #stopped(): AbortSignal {
+    return this.#fanIn.signal;
   }
 
   /** Reads the history (for `tail`) and opens the containers' requests. */
-  async #start(): Promise<void> {
+  async #start(): Promise<LogRecord[]> {
     const { query } = this.#init;
     const tail = query.tail !== undefined && query.tail > 0 ? query.tail : undefined;
     const until = query.follow ? this.#listedAt : undefined;
     if (query.follow) this.#watch();
     const all = [...this.#tracked.values()];
+    let history: LogRecord[] = [];
     if (tail !== undefined) {
       const lists = await Promise.all(all.map(async (t) => {
         t.busy = true;
@@ -182,7 +132,7 @@ export class DockerLogSession {
         );
         return records.flat();
       }));
-      this.#history = lastOverall(lists, tail);
+      history = lastAcrossInstances(lists, tail);
       for (const t of all) {
         if (until !== undefined) t.resume.coverUntil(until);
         t.busy = false;
@@ -197,13 +147,14 @@ export class DockerLogSession {
         if (t.startSeen) this.#check(t);
       } else {
         t.busy = true;
-        this.#merger.add(this.#open(t, { follow: false, since: this.#since, until }, (how) => {
+        this.#fanIn.add(this.#open(t, { follow: false, since: this.#since, until }, (how) => {
           if (until !== undefined && how === "ended") t.resume.coverUntil(until);
           this.#ended(t, how);
         }));
       }
     }
-    if (!query.follow) this.#merger.closeWhenDrained();
+    if (!query.follow) this.#fanIn.closeWhenDrained();
+    return history;
   }
 
   #track(container: SessionContainer): Tracked {
@@ -239,7 +190,7 @@ export class DockerLogSession {
       skip: options.skip,
       observe: request.tail === undefined ? observe : undefined,
       maxLineLength,
-      signal: this.#abort.signal,
+      signal: this.#stopped,
       onSystemLine: (text) => this.#init.onNotice?.(`Container ${instance}: ${text}`),
     }, onEnd);
   }
@@ -257,7 +208,7 @@ export class DockerLogSession {
     if (announce) this.#announce(t, t.live ? "restarted" : "started");
     t.live = true;
     const { since, skip } = t.resume.next();
-    this.#merger.add(
+    this.#fanIn.add(
       this.#open(t, { follow: true, since }, (how) => this.#ended(t, how), { skip }),
     );
   }
@@ -266,7 +217,7 @@ export class DockerLogSession {
   #catchUp(t: Tracked): void {
     t.busy = true;
     const { since, skip } = t.resume.next();
-    this.#merger.add(
+    this.#fanIn.add(
       this.#open(t, { follow: false, since }, (how) => this.#ended(t, how), {
         skip,
         announce: true,
@@ -276,7 +227,7 @@ export class DockerLogSession {
 
   /** A container's request ended: it stopped, went away, or started again. */
   #ended(t: Tracked, how: ContainerLogsEnd): void {
-    if (how === "cancelled" || this.#abort.signal.aborted) return;
+    if (how === "cancelled" || this.#stopped.aborted) return;
     if (!this.#init.query.follow) {
       t.busy = false;
       return;
@@ -309,9 +260,9 @@ export class DockerLogSession {
     this.#init.client.getJson<{ State?: ContainerState }>(
       `/containers/${encodeURIComponent(id)}/json`,
       {},
-      this.#abort.signal,
+      this.#stopped,
     ).then(({ value }) => {
-      if (this.#abort.signal.aborted) return;
+      if (this.#stopped.aborted) return;
       if (value.State?.Running === true) {
         this.#follow(t, true);
         return;
@@ -319,20 +270,20 @@ export class DockerLogSession {
       if (t.live) this.#announce(t, "stopped");
       this.#catchUp(t);
     }, (error: unknown) => {
-      if (this.#abort.signal.aborted) return;
+      if (this.#stopped.aborted) return;
       t.busy = false;
       if (error instanceof UpstreamError && error.status === 404) {
         this.#announce(t, "went away");
         return;
       }
-      this.#fail(error);
+      this.#fanIn.fail(error);
     });
   }
 
   /** Watches the daemon's events for containers of the function that start. */
   #watch(): void {
     const { client, eventFilters, accept } = this.#init;
-    const signal = this.#abort.signal;
+    const signal = this.#stopped;
     // Events since a second before the listing are replayed, so that a
     // container that started around it is not missed; a start seen twice
     // is harmless (the state is checked before following).
@@ -364,7 +315,7 @@ export class DockerLogSession {
       throw new UpstreamError("The Docker events stream ended");
     })().catch((error: unknown) => {
       if (signal.aborted) return;
-      this.#fail(
+      this.#fanIn.fail(
         error instanceof UpstreamError
           ? error
           : new UpstreamError(`The Docker events stream failed: ${(error as Error).message}`, 0, {
@@ -372,20 +323,5 @@ export class DockerLogSession {
           }),
       );
     });
-  }
-
-  #fail(error: unknown): void {
-    if (this.#failure !== undefined || this.#abort.signal.aborted) return;
-    this.#failure = { error };
-    this.#failed?.(error);
-    this.#abort.abort(error);
-    this.#mergerReader.cancel(error).catch(() => {});
-  }
-
-  async #close(reason: unknown): Promise<void> {
-    if (this.#abort.signal.aborted) return;
-    this.#abort.abort(reason);
-    this.#failed?.(reason);
-    await this.#mergerReader.cancel(reason).catch(() => {});
   }
 }

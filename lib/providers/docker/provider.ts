@@ -260,4 +260,9 @@ export class DockerProvider implements LogProvider {
     this.#client.close();
     return Promise.resolve();
   }
+
+  /** Closes it (see {@linkcode close}) at the end of an `await using` scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }

@@ -364,4 +364,9 @@ export class JournaldProvider implements LogProvider {
     const reason = new UpstreamError("The journald provider was closed");
     await Promise.all([...this.#running].map((r) => r.stop(reason)));
   }
+
+  /** Closes it (see {@linkcode close}) at the end of an `await using` scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }

@@ -2,18 +2,16 @@
  * Where the Kubernetes API is and how to authenticate to it: from the
  * in-cluster service account, or from a kubeconfig (`KUBECONFIG`, else
  * `~/.kube/config`), the way kubectl and `@kubernetes/client-node` read them.
+ * Which files, and the credentials they lead to, are here; what the files
+ * say is read by `kubeconfig_file.ts`.
  *
  * @module
  */
-import { parse } from "@std/yaml";
 import { InvalidInputError } from "../../errors.ts";
-import {
-  type KubeExecConfig,
-  KubernetesExecCredential,
-  type RunCommand,
-} from "./exec_credential.ts";
+import { KubernetesExecCredential, type RunCommand } from "./exec_credential.ts";
+import { type KubeConfigInit, resolveKubeconfig } from "./kubeconfig_file.ts";
 
-const parseYaml: (text: string) => unknown = parse;
+export type { KubeConfigInit } from "./kubeconfig_file.ts";
 
 /** Where the service account's files are mounted in a pod. */
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -46,57 +44,6 @@ interface Auth {
   tokenFile?: string;
   basic?: string;
   exec?: KubernetesExecCredential;
-}
-
-/** The parts of {@linkcode KubeConfig} given to its constructor. */
-export interface KubeConfigInit {
-  readonly server: string;
-  readonly namespace?: string;
-  readonly source: string;
-  readonly caCerts?: readonly string[];
-  readonly clientCert?: string;
-  readonly clientKey?: string;
-  readonly insecureSkipTlsVerify?: boolean;
-  readonly proxyUrl?: string;
-  readonly token?: string;
-  readonly tokenFile?: string;
-  readonly username?: string;
-  readonly password?: string;
-  readonly exec?: KubeExecConfig;
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => typeof v === "string" && v !== "" ? v : undefined;
-
-function decodeBase64Text(text: string, what: string): string {
-  try {
-    const binary = atob(text.replace(/\s+/g, ""));
-    return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-  } catch {
-    throw new InvalidInputError(`Cannot decode ${what}: it is not base64`);
-  }
-}
-
-function dirname(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
-}
-
-function resolvePath(base: string, path: string): string {
-  const parts: string[] = [];
-  for (const part of (path.startsWith("/") ? path : `${base}/${path}`).split("/")) {
-    if (part === "..") {
-      if (parts.length > 1) parts.pop();
-    } else if (part !== "." && (part !== "" || parts.length === 0)) parts.push(part);
-  }
-  return parts.join("/") || "/";
-}
-
-/** One named entry of a kubeconfig list, with the file it came from. */
-interface Named {
-  readonly body: Obj;
-  readonly dir: string;
 }
 
 /**
@@ -203,7 +150,7 @@ export class KubeConfig {
         }
       }
     }
-    if (files.length > 0) return KubeConfig.#fromFiles(files, options);
+    if (files.length > 0) return new KubeConfig(await resolveKubeconfig(files, options), options);
     if (env("KUBERNETES_SERVICE_HOST")) return await KubeConfig.inCluster(options);
     throw new InvalidInputError(
       "Cannot find Kubernetes credentials: no kubeconfig (KUBECONFIG, ~/.kube/config) " +
@@ -216,7 +163,8 @@ export class KubeConfig {
     text: string,
     options: LoadKubeConfigOptions & { path?: string } = {},
   ): Promise<KubeConfig> {
-    return await KubeConfig.#fromFiles([{ path: options.path ?? "./kubeconfig", text }], options);
+    const files = [{ path: options.path ?? "./kubeconfig", text }];
+    return new KubeConfig(await resolveKubeconfig(files, options), options);
   }
 
   /** The in-cluster configuration of a pod's service account. */
@@ -251,123 +199,6 @@ export class KubeConfig {
       caCerts: ca === undefined ? [] : [ca],
       tokenFile: `${dir}/token`,
     }, options);
-  }
-
-  static async #fromFiles(
-    files: { path: string; text: string }[],
-    options: LoadKubeConfigOptions,
-  ): Promise<KubeConfig> {
-    const clusters = new Map<string, Named>();
-    const users = new Map<string, Named>();
-    const contexts = new Map<string, Named>();
-    let current: string | undefined;
-    for (const { path, text } of files) {
-      let doc: unknown;
-      try {
-        doc = parseYaml(text);
-      } catch (error) {
-        throw new InvalidInputError(`Cannot parse kubeconfig "${path}"`, { cause: error });
-      }
-      if (doc === null || doc === undefined) continue;
-      if (!isObj(doc)) throw new InvalidInputError(`Cannot parse kubeconfig "${path}"`);
-      const dir = dirname(path);
-      for (
-        const [key, into, field] of [
-          ["clusters", clusters, "cluster"],
-          ["users", users, "user"],
-          ["contexts", contexts, "context"],
-        ] as const
-      ) {
-        const list = doc[key];
-        if (!Array.isArray(list)) continue;
-        for (const entry of list) {
-          const name = isObj(entry) ? str(entry.name) : undefined;
-          if (name === undefined || into.has(name)) continue;
-          into.set(name, { body: isObj(entry[field]) ? entry[field] as Obj : {}, dir });
-        }
-      }
-      current ??= str(doc["current-context"]);
-    }
-    const where = files.map((f) => f.path).join(":");
-    const contextName = options.context ?? current;
-    if (contextName === undefined) {
-      throw new InvalidInputError(`Cannot use kubeconfig "${where}": no current-context`);
-    }
-    const context = contexts.get(contextName)?.body;
-    if (context === undefined) {
-      throw new InvalidInputError(`Cannot find context "${contextName}" in kubeconfig "${where}"`);
-    }
-    const clusterName = str(context.cluster) ?? "";
-    const cluster = clusters.get(clusterName);
-    const server = str(cluster?.body.server);
-    if (cluster === undefined || server === undefined) {
-      throw new InvalidInputError(
-        `Cannot find the server of cluster "${clusterName}" (context "${contextName}")`,
-      );
-    }
-    const read = options.readTextFile ?? Deno.readTextFile;
-    const material = async (entry: Named, dataKey: string, fileKey: string) => {
-      const data = str(entry.body[dataKey]);
-      if (data !== undefined) return decodeBase64Text(data, `${dataKey} of "${contextName}"`);
-      const file = str(entry.body[fileKey]);
-      return file === undefined ? undefined : await read(resolvePath(entry.dir, file));
-    };
-    const user = users.get(str(context.user) ?? "") ?? { body: {}, dir: "." };
-    const ca = await material(cluster, "certificate-authority-data", "certificate-authority");
-    const init: KubeConfigInit = {
-      server,
-      namespace: str(context.namespace),
-      source: `kubeconfig ${where}, context ${contextName}`,
-      caCerts: ca === undefined ? [] : [ca],
-      insecureSkipTlsVerify: cluster.body["insecure-skip-tls-verify"] === true,
-      proxyUrl: str(cluster.body["proxy-url"]),
-      clientCert: await material(user, "client-certificate-data", "client-certificate"),
-      clientKey: await material(user, "client-key-data", "client-key"),
-      token: str(user.body.token),
-      tokenFile: str(user.body.tokenFile) === undefined
-        ? undefined
-        : resolvePath(user.dir, str(user.body.tokenFile)!),
-      username: str(user.body.username),
-      password: str(user.body.password),
-      exec: KubeConfig.#execConfig(user, contextName),
-    };
-    const provider = user.body["auth-provider"];
-    if (isObj(provider) && init.token === undefined && init.exec === undefined) {
-      const config = isObj(provider.config) ? provider.config : {};
-      const cached = str(config["id-token"]) ?? str(config["access-token"]);
-      if (cached === undefined) {
-        throw new InvalidInputError(
-          `Cannot use auth-provider "${str(provider.name) ?? "?"}" of context "${contextName}": ` +
-            "only exec plugins and tokens are supported",
-        );
-      }
-      return new KubeConfig({ ...init, token: cached }, options);
-    }
-    return new KubeConfig(init, options);
-  }
-
-  static #execConfig(user: Named, contextName: string): KubeExecConfig | undefined {
-    const exec = user.body.exec;
-    if (!isObj(exec)) return undefined;
-    const command = str(exec.command);
-    if (command === undefined) {
-      throw new InvalidInputError(
-        `Cannot use the exec plugin of context "${contextName}": no command`,
-      );
-    }
-    const env: Record<string, string> = {};
-    if (Array.isArray(exec.env)) {
-      for (const e of exec.env) {
-        if (isObj(e) && str(e.name)) env[e.name as string] = String(e.value ?? "");
-      }
-    }
-    return {
-      apiVersion: str(exec.apiVersion) ?? "client.authentication.k8s.io/v1",
-      // A relative path with a slash is relative to the kubeconfig's folder.
-      command: command.includes("/") ? resolvePath(user.dir, command) : command,
-      args: Array.isArray(exec.args) ? exec.args.map(String) : [],
-      env,
-    };
   }
 
   /**

@@ -10,16 +10,12 @@ import { FunctionNotFoundError, InvalidInputError } from "../../errors.ts";
 import type { KubeConfig } from "./kube_config.ts";
 import type { KubeDeployment, KubeList, KubePod } from "./api.ts";
 import { KubernetesApi } from "./api.ts";
-import { KubernetesPodLogs, type PodLogResume } from "./pod_logs.ts";
-import { watchPods } from "./pod_watch.ts";
-import { LogStreamMerger, mergeLogStreams } from "../../streams/merge_log_streams.ts";
-import { parseTimestamp, type Timestamp } from "../../time/timestamp.ts";
+import { openFunctionLogs } from "./function_logs.ts";
+import { parseTimestamp } from "../../time/timestamp.ts";
 import type {
   FunctionInfo,
-  LogBatch,
   LogProvider,
   LogQuery,
-  LogRecord,
   LogSource,
   ProviderCallOptions,
 } from "../../types.ts";
@@ -63,17 +59,6 @@ export interface KubernetesProviderOptions {
 const LABEL_VALUE = /^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 /** A namespace name (RFC 1123 label). */
 const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-function isFinished(pod: KubePod | undefined): boolean {
-  const phase = pod?.status?.phase;
-  return pod === undefined || phase === "Succeeded" || phase === "Failed";
-}
-
-function containerOf(pod: KubePod, functionName: string): string {
-  const containers = pod.spec?.containers ?? [];
-  return containers.find((c) => c.name === functionName)?.name ?? containers[0]?.name ??
-    functionName;
-}
 
 /**
  * A {@linkcode LogProvider} over the Kubernetes API (kind `kubernetes`,
@@ -212,185 +197,20 @@ export class KubernetesProvider implements LogProvider {
     };
     try {
       options.signal?.throwIfAborted();
-      return {
-        stream: await this.#open_(query, ns, since, abort.signal, release),
-        fromCursor: false,
-      };
+      const stream = await openFunctionLogs({
+        api: this.#api,
+        query,
+        namespace: ns,
+        since,
+        settings: this.#options,
+        signal: abort.signal,
+        onStop: release,
+      });
+      return { stream, fromCursor: false };
     } catch (error) {
       release();
       throw error;
     }
-  }
-
-  async #open_(
-    query: LogQuery,
-    ns: string,
-    since: Timestamp | undefined,
-    signal: AbortSignal,
-    release: () => void,
-  ): Promise<ReadableStream<LogBatch>> {
-    const labelSelector = `faas_function=${query.name}`;
-    const podsPath = `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`;
-    const list = await this.#api.getJson<KubeList<KubePod>>(podsPath, { labelSelector }, signal);
-    if (list.items.length === 0) await this.#checkFunction(query.name, ns, signal);
-    const wanted = (pod: KubePod) =>
-      query.instance === undefined || pod.metadata.name === query.instance;
-    const pods = list.items.filter(wanted);
-    const tail = query.tail !== undefined && query.tail > 0 ? query.tail : undefined;
-    const o = this.#options;
-    const podLogs = (pod: KubePod, follow: boolean, tailLines?: number, resume?: PodLogResume) =>
-      new KubernetesPodLogs({
-        api: this.#api,
-        namespace: ns,
-        functionName: query.name,
-        pod: pod.metadata.name,
-        container: containerOf(pod, query.name),
-        follow,
-        tailLines,
-        since,
-        resume,
-        isFinished: () => isFinished(state.get(pod.metadata.name)),
-        now: o.now,
-        setTimer: o.setTimer,
-        backoff: o.backoff?.(),
-        goneGraceMs: o.goneGraceMs,
-        onNotice: o.onNotice,
-        signal,
-      });
-    const state = new Map(pods.map((p) => [p.metadata.name, p]));
-
-    // History first when a tail is asked: the last `tail` lines across the pods.
-    let history: LogRecord[] = [];
-    const resumes = new Map<string, PodLogResume | undefined>();
-    if (tail !== undefined) {
-      const perPod = await Promise.all(pods.map(async (pod) => {
-        const logs = podLogs(pod, false, tail);
-        const records = (await Array.fromAsync(logs.stream)).flat();
-        signal.throwIfAborted();
-        resumes.set(pod.metadata.name, logs.resumePoint);
-        return records;
-      }));
-      const merged = mergeLogStreams(
-        perPod.filter((r) => r.length > 0).map((r) => ReadableStream.from([r])),
-      );
-      history = (await Array.fromAsync(merged)).flat().slice(-tail);
-      if (!query.follow) {
-        release();
-        return ReadableStream.from(history.length > 0 ? [history] : []);
-      }
-    }
-
-    const merger = new LogStreamMerger({ reorderWindowMs: o.reorderWindowMs });
-    const reader = merger.stream.getReader();
-    const followers = new Map<string, KubernetesPodLogs>();
-    const follow = (pod: KubePod) => {
-      const name = pod.metadata.name;
-      if (!wanted(pod) || followers.get(name)?.ended === false) return;
-      const logs = tail === undefined
-        ? podLogs(pod, query.follow)
-        : podLogs(pod, true, undefined, resumes.get(name));
-      followers.set(name, logs);
-      merger.add(logs.stream);
-    };
-    for (const pod of pods) follow(pod);
-
-    let output: ReadableStreamDefaultController<LogBatch> | undefined;
-    let finished = false;
-    const finish = () => {
-      finished = true;
-      release();
-    };
-    if (query.follow) {
-      // A pod seen for the first time is followed; a follower that ended (its
-      // pod finished or went away) starts again only for a new pod of that name.
-      const update = (pod: KubePod, added: boolean) => {
-        state.set(pod.metadata.name, pod);
-        const logs = followers.get(pod.metadata.name);
-        if (logs === undefined || (logs.ended && added)) follow(pod);
-        else logs.notify();
-      };
-      const gone = (name: string) => {
-        state.delete(name);
-        followers.get(name)?.markGone();
-        followers.delete(name);
-      };
-      watchPods({
-        api: this.#api,
-        namespace: ns,
-        labelSelector,
-        resourceVersion: list.metadata.resourceVersion ?? "",
-        signal,
-        onEvent: ({ type, pod }) =>
-          type === "DELETED" ? gone(pod.metadata.name) : update(pod, type === "ADDED"),
-        onRelist: (current) => {
-          const names = new Set(current.map((p) => p.metadata.name));
-          for (const name of [...followers.keys()]) if (!names.has(name)) gone(name);
-          for (const pod of current) update(pod, false);
-        },
-        onNotice: o.onNotice,
-        backoff: o.backoff?.(),
-        setTimer: o.setTimer,
-      }).catch((error) => {
-        // The watch cannot go on (401, 403): say so rather than follow blind.
-        if (finished) return;
-        output?.error(error);
-        finish();
-        reader.cancel(error).catch(() => {});
-      });
-    } else {
-      merger.closeWhenDrained();
-    }
-
-    let first: LogBatch | undefined = history.length > 0 ? history : undefined;
-    signal.addEventListener("abort", () => {
-      // Aborted from outside: options.signal, or the provider closed.
-      if (finished) return;
-      finished = true;
-      reader.cancel(signal.reason).catch(() => {});
-      try {
-        output?.error(signal.reason);
-      } catch { /* already closed */ }
-    }, { once: true });
-    return new ReadableStream<LogBatch>({
-      start: (controller) => {
-        output = controller;
-      },
-      pull: async (controller) => {
-        if (first !== undefined) {
-          controller.enqueue(first);
-          first = undefined;
-          return;
-        }
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            finish();
-            controller.close();
-          } else controller.enqueue(value);
-        } catch (error) {
-          finish();
-          throw error;
-        }
-      },
-      cancel: async (reason) => {
-        finish();
-        await reader.cancel(reason);
-      },
-    }, { highWaterMark: 0 });
-  }
-
-  async #checkFunction(name: string, ns: string, signal: AbortSignal): Promise<void> {
-    const response = await this.#api.get(
-      `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments/${encodeURIComponent(name)}`,
-      {},
-      { signal },
-    );
-    if (response.status === 404) {
-      await response.body?.cancel();
-      throw new FunctionNotFoundError(name, ns);
-    }
-    if (!response.ok) await this.#api.fail(response);
-    await response.body?.cancel();
   }
 
   close(): Promise<void> {
@@ -398,5 +218,10 @@ export class KubernetesProvider implements LogProvider {
     this.#open.clear();
     if (this.#options.ownsClient) this.#options.client?.close();
     return Promise.resolve();
+  }
+
+  /** Closes it (see {@linkcode close}) at the end of an `await using` scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

@@ -332,4 +332,9 @@ export class LocalProvider implements LogProvider {
     })();
     return this.#closing;
   }
+
+  /** Closes it (see {@linkcode close}) at the end of an `await using` scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }

@@ -122,6 +122,11 @@ export class OpenFaasProvider implements LogProvider {
     return Promise.resolve();
   }
 
+  /** Closes it (see {@linkcode close}) at the end of an `await using` scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   #upstreamError(error: unknown, namespace: string, name?: string): Error {
     const upstream = this.#options.upstream;
     if (error instanceof HttpStatusError) {
