@@ -11,7 +11,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { followLogBatches } from "../lib/client/follow_logs.ts";
 import { startOpenFaasGateway } from "./helpers/openfaas_gateway.ts";
-import { runLogs, startServeProcess } from "./helpers/serve_process.ts";
+import { followUntil, runLogs, startServeProcess } from "./helpers/serve_process.ts";
 
 const PACED = new URL("./functions/paced.ts", import.meta.url).pathname;
 
@@ -50,11 +50,29 @@ async function follow(gateway: string, count: number): Promise<string[]> {
   return texts.slice(0, count);
 }
 
+/**
+ * Waits until a line of `ticks` comes through `url` (relays and gateways
+ * connected once). The gateway's short write timeout can cut a first answer
+ * that a freshly started relay is slow to give; a client fails at once on a
+ * first connection that ends before any answer (as faas-cli does), so the
+ * follow starts only once the path answers.
+ */
+async function warmUp(url: string): Promise<void> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await followUntil(`${url}/system/logs?name=ticks&follow=true&tail=1`, '"text":');
+    } catch (error) {
+      if (attempt === 20) throw error;
+    }
+  }
+}
+
 const expected = (count: number) => Array.from({ length: count }, (_, i) => `line ${i}`);
 
 Deno.test("through the gateway's write-timeout cuts, every line arrives exactly once", async () => {
   await using server = await startServeProcess(["--quiet", "--stack", await stack()]);
   await using gateway = startOpenFaasGateway({ provider: server.url, writeTimeoutMs: 120 });
+  await warmUp(gateway.url);
   // 20 cuts at 120 ms, 2 ms a line: well over 1,200 lines.
   const lines = await follow(gateway.url, 2_000);
   assertEquals(lines, expected(2_000));
@@ -71,6 +89,7 @@ Deno.test("through a relay on either side of the gateway, every line arrives exa
   // client -> gateway -> relay -> fnlogs serve
   await using relayBehind = await startServeProcess(["--quiet", "--upstream", server.url]);
   await using outer = startOpenFaasGateway({ provider: relayBehind.url, writeTimeoutMs: 150 });
+  await Promise.all([warmUp(relayInFront.url), warmUp(outer.url)]);
   const [front, behind] = await Promise.all([
     follow(relayInFront.url, 1_000),
     follow(outer.url, 1_000),
