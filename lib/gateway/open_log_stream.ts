@@ -49,7 +49,10 @@ export interface OpenLogStreamOptions {
   readonly client?: Deno.HttpClient;
   /** For `--cacert`: PEM root certificates added to the default ones. */
   readonly caCerts?: string[];
-  /** Reads proxy variables (default `Deno.env.get`; unreadable counts as unset). */
+  /**
+   * Reads proxy variables (default: `Deno.env.get` where env access is
+   * granted; a variable that cannot be read counts as unset).
+   */
   readonly env?: (name: string) => string | undefined;
   /** Aborting it aborts the request and the body. */
   readonly signal?: AbortSignal;
@@ -150,6 +153,13 @@ async function readErrorBody(response: Response): Promise<string> {
   return new TextDecoder().decode(bytes.subarray(0, MAX_ERROR_BODY));
 }
 
+/** An environment variable, read only where reading it needs no prompt (a library in a script). */
+function readGrantedEnv(name: string): string | undefined {
+  return Deno.permissions.querySync({ name: "env", variable: name }).state === "granted"
+    ? Deno.env.get(name)
+    : undefined;
+}
+
 function resumeMode(value: unknown): ResumeMode | undefined {
   const text = typeof value === "string" ? value.trim().toLowerCase() : undefined;
   return text === "cursor" || text === "since" || text === "none" ? text : undefined;
@@ -159,7 +169,7 @@ function resumeMode(value: unknown): ResumeMode | undefined {
 function send(options: OpenLogStreamOptions, signal: AbortSignal): Promise<Response> {
   const { request } = options;
   const url = new URL(request.url);
-  const env = options.env ?? ((name: string) => Deno.env.get(name));
+  const env = options.env ?? readGrantedEnv;
   const socket = options.fetch === undefined && options.client === undefined &&
     (url.protocol === "http:" || url.protocol === "https:") && proxyFor(url, env) === undefined;
   if (socket) {
