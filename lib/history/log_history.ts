@@ -11,7 +11,12 @@ import { InvalidInputError } from "../errors.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
 import { MonotonicClock } from "../time/monotonic_clock.ts";
 import { parseTimestamp } from "../time/timestamp.ts";
-import { END, type PollSource, pollSourceStream } from "../streams/poll_source.ts";
+import {
+  END,
+  type PollSource,
+  type PollSourceStream,
+  pollSourceStream,
+} from "../streams/poll_source.ts";
 
 /** Options for {@linkcode LogHistory}. */
 export interface LogHistoryOptions {
@@ -315,10 +320,10 @@ export class LogHistory {
    * the next append when following. A reader that the ring lapped gets one
    * gap record first. Without `follow` it closes when caught up; with it, it
    * closes after `close()` once caught up. Cancelling removes the reader.
-   * The stream is a {@linkcode pollSourceStream}: the server polls it
+   * The stream is a {@linkcode PollSourceStream}: the server polls it
    * without a promise per batch.
    */
-  read(position: number, options: HistoryReadOptions): ReadableStream<LogBatch> {
+  read(position: number, options: HistoryReadOptions): PollSourceStream<LogBatch> {
     return pollSourceStream(this.#follower(position, options));
   }
 

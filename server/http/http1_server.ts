@@ -14,7 +14,7 @@
  */
 import { STATUS_TEXT } from "@std/http/status";
 import { acceptConnections, type Accepted, serverHandle } from "./accept_connections.ts";
-import { END, readerPollSource } from "../../lib/streams/poll_source.ts";
+import { END, pollSourceOf, readerPollSource } from "../../lib/streams/poll_source.ts";
 import { BufferedSocket } from "./buffered_socket.ts";
 import { isHeadError, parseRequestHead, type RequestHead } from "./request_head.ts";
 import { textResponse } from "./text_response.ts";
@@ -245,7 +245,7 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Server
       return false;
     }
     // Our own bodies (a follower's) are polled without a promise per chunk.
-    const source = readerPollSource(body);
+    const source = pollSourceOf(body) ?? readerPollSource(body);
     // A read stays pending while the body streams: the peer going away ends it at once.
     let streaming = true;
     let settle: (keepOpen: boolean) => void = () => {};
