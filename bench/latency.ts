@@ -5,8 +5,7 @@
  * printing it.
  */
 import { TextLineStream } from "@std/streams";
-import type { Row } from "./main.ts";
-import { epochMs, MAIN, percentile, RUN_FLAGS, startServer } from "./harness.ts";
+import { epochMs, MAIN, percentile, type Row, RUN_FLAGS, startServer } from "./harness.ts";
 
 export async function measureLatency(quick: boolean): Promise<Row[]> {
   const samples = quick ? 300 : 1000;

@@ -11,14 +11,8 @@ import { measureLatency } from "./latency.ts";
 import { measureManyFollowers } from "./many_followers.ts";
 import { measureRelay } from "./relay.ts";
 import { measureSlowReader } from "./slow_reader.ts";
+import type { Row } from "./harness.ts";
 import { measureThroughput } from "./throughput.ts";
-
-export interface Row {
-  readonly measure: string;
-  readonly value: string;
-  readonly target?: string;
-  readonly ok?: boolean;
-}
 
 type Args = { quick: boolean; only?: string };
 const parse: (args: string[], options: Record<string, unknown>) => Args = parseArgs;

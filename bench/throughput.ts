@@ -4,11 +4,11 @@
  * -o plain). (2) The same against a same-run baseline: the server with
  * coalescing off, one chunk per message, as the Go reference writes.
  */
-import type { Row } from "./main.ts";
 import {
   bulkHistoryArgs,
   MAIN,
   median,
+  type Row,
   RUN_FLAGS,
   type Server,
   startServer,
