@@ -86,8 +86,8 @@ export class PollSourceStream<T> extends ReadableStream<T> {
 }
 
 /**
- * A {@linkcode PollSourceStream} over `source`: the only way onto the fast
- * lane.
+ * A {@linkcode PollSourceStream} over `source` (as `new
+ * PollSourceStream(source)`): the way onto the fast lane.
  *
  * @example A stream and its source
  * ```ts
