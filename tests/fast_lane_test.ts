@@ -1,10 +1,11 @@
 /**
- * The fast lane end to end, over a real socket: a history follower's lines
- * go from the history through the response body to fnlogs' HTTP/1.1 engine
- * by plain calls, with no stream read anywhere on the way; a body off the
- * lane (a provider's plain stream, a handler's own body) is read through a
- * reader and gives the same bytes; and the lane's body also streams on the
- * engine that has no lane (`Deno.serve`).
+ * The fast lane end to end, over a real socket: a follower of the local
+ * runner's history gets its lines from the history through the response
+ * body to fnlogs' HTTP/1.1 engine by plain calls, with no stream read
+ * anywhere on the way; a body off the lane (a provider's stream piped on, a
+ * handler's own body) is read through a reader and gives the same bytes; and
+ * the lane's body also streams on the engine that has no lane
+ * (`Deno.serve`).
  *
  * "No stream read" is observed by counting calls of
  * `ReadableStreamDefaultReader.prototype.read`, which is how every reader
@@ -13,36 +14,32 @@
  * sees only the server's code.
  */
 import { assert, assertEquals } from "@std/assert";
-import { LogHistory } from "../lib/history/log_history.ts";
-import type { LogProvider, LogQuery, LogSource, ProviderCallOptions } from "../lib/types.ts";
+import { LocalProvider } from "../lib/providers/local/provider.ts";
+import { parseStackFile } from "../lib/providers/local/stack_file.ts";
+import type { LogProvider } from "../lib/types.ts";
 import { createHandler } from "../server/handler.ts";
 import { dechunk, RawClient, startTestServer } from "./helpers/test_server.ts";
 
-/** A provider over one `LogHistory`, as the local runner serves it; `offLane` pipes the stream on. */
-class HistoryProvider implements LogProvider {
-  readonly kind = "history";
-  readonly defaultNamespace = "openfaas-fn";
-  readonly resumesByCursor = true;
-  readonly history = new LogHistory("fn", "openfaas-fn", { id: "lane", wakeIntervalMs: 0 });
+/** The local runner with one function, `fn`, and no processes: lines come from `publish`. */
+async function localProvider(): Promise<LocalProvider> {
+  return await LocalProvider.start(parseStackFile("functions: { fn: {} }", "/tmp"), {
+    spawn: false,
+  });
+}
 
-  constructor(readonly offLane = false) {}
-
-  listFunctions() {
-    return Promise.resolve([]);
-  }
-
-  openLogs(query: LogQuery, options: ProviderCallOptions = {}): Promise<LogSource> {
-    const { position, fromCursor } = this.history.start(query);
-    const stream = this.history.read(position, { follow: query.follow, signal: options.signal });
-    return Promise.resolve({
-      stream: this.offLane ? stream.pipeThrough(new TransformStream()) : stream,
-      fromCursor,
-    });
-  }
-
-  close() {
-    return Promise.resolve();
-  }
+/** `provider` with each log stream piped on through a `TransformStream`: off the lane. */
+function pipedOn(provider: LocalProvider): LogProvider {
+  return {
+    kind: provider.kind,
+    defaultNamespace: provider.defaultNamespace,
+    resumesByCursor: provider.resumesByCursor,
+    listFunctions: (namespace, options) => provider.listFunctions(namespace, options),
+    openLogs: async (query, options) => {
+      const source = await provider.openLogs(query, options);
+      return { ...source, stream: source.stream.pipeThrough(new TransformStream()) };
+    },
+    close: () => provider.close(),
+  };
 }
 
 /** Counts stream reads through `ReadableStreamDefaultReader` until disposed. */
@@ -68,35 +65,40 @@ function textsOf(received: string): string[] {
   return payload.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line).text);
 }
 
-/** Follows `fn` on `provider`'s server: two lines of history, then one live; the texts read. */
-async function follow(provider: HistoryProvider, engine: "fnlogs" | "deno" = "fnlogs") {
-  const handler = createHandler({ provider });
+/** Follows `fn` of `local` (served as `served`): two lines of history, then one live; the texts read. */
+async function follow(
+  local: LocalProvider,
+  served: LogProvider = local,
+  engine: "fnlogs" | "deno" = "fnlogs",
+) {
+  const handler = createHandler({ provider: served });
   await using server = await startTestServer(handler, { engine });
-  provider.history.append("fn-1", ["one", "two"]);
+  local.publish("fn", "fn-1", ["one", "two"]);
   using client = await RawClient.connect(server.port);
   await client.send(REQUEST);
   assert(await client.readUntil((r) => r.includes('"text":"two"}')), client.received);
-  provider.history.append("fn-1", ["three"]);
+  local.publish("fn", "fn-1", ["three"]);
   assert(await client.readUntil((r) => r.includes('"text":"three"}')), client.received);
   const texts = textsOf(client.received);
   client.close();
   await handler.streams.until((open) => open === 0); // the close reached the history
-  assertEquals(provider.history.followerCount, 0);
+  assertEquals(local.followerCount("fn"), 0);
+  await local.close();
   return texts;
 }
 
 Deno.test("a history follower reaches the socket on the fast lane: no stream read from history to socket", async () => {
-  const provider = new HistoryProvider();
+  const local = await localProvider();
   using reads = countStreamReads();
-  assertEquals(await follow(provider), ["one", "two", "three"]);
+  assertEquals(await follow(local), ["one", "two", "three"]);
   assertEquals(reads.count, 0);
 });
 
 Deno.test("a stream off the lane still streams, read through a reader, with the same bytes", async () => {
   // A provider whose stream was piped on: the response body reads it.
-  const provider = new HistoryProvider(true);
+  const local = await localProvider();
   using reads = countStreamReads();
-  assertEquals(await follow(provider), ["one", "two", "three"]);
+  assertEquals(await follow(local, pipedOn(local)), ["one", "two", "three"]);
   assert(reads.count > 0, "the piped stream was read through a reader");
 
   // A handler's own plain body: the engine reads it.
@@ -115,5 +117,6 @@ Deno.test("a stream off the lane still streams, read through a reader, with the 
 });
 
 Deno.test("the lane's body streams on Deno.serve too, which reads it as a stream", async () => {
-  assertEquals(await follow(new HistoryProvider(), "deno"), ["one", "two", "three"]);
+  const local = await localProvider();
+  assertEquals(await follow(local, local, "deno"), ["one", "two", "three"]);
 });
