@@ -4,8 +4,7 @@
  * stamps each stream's end), for idle follows and for follows being written
  * to.
  */
-import type { Row } from "./main.ts";
-import { epochMs, percentile, type Server, startServer } from "./harness.ts";
+import { epochMs, percentile, type Row, type Server, startServer } from "./harness.ts";
 
 function logTime(line: string): number {
   const stamp = line.split(" ")[0];

@@ -7,8 +7,7 @@
  * it) in the same run, since this measure moves with the machine's state by
  * more than the difference between two designs.
  */
-import type { Row } from "./main.ts";
-import { ONE_ADDRESS_LOAD_ARGS, ROOT, startServer, untilFirstLine } from "./harness.ts";
+import { ONE_ADDRESS_LOAD_ARGS, ROOT, type Row, startServer, untilFirstLine } from "./harness.ts";
 
 /** Runs bench/load_followers.ts with `options`, killing it after `deadlineMs`; returns its JSON line. */
 export async function runLoad(

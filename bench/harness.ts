@@ -1,7 +1,8 @@
 /**
- * Shared pieces of the benchmarks: run fnlogs as a user does (separate
- * processes over loopback), read a process's RSS and CPU from /proc, and
- * summarise samples.
+ * Shared pieces of the benchmarks: the result row every section returns,
+ * run fnlogs as a user does (separate processes over loopback), read a
+ * process's RSS and CPU from /proc, and summarise samples. The sections
+ * import this file and never `main.ts`, which imports them.
  */
 import {
   LOGS_RUN_FLAGS,
@@ -14,6 +15,14 @@ import {
 export { LOGS_RUN_FLAGS, MAIN, RUN_FLAGS };
 
 export const ROOT = new URL("..", import.meta.url).pathname;
+
+/** One line of the results table: what was measured, the value, and its target if it has one. */
+export interface Row {
+  readonly measure: string;
+  readonly value: string;
+  readonly target?: string;
+  readonly ok?: boolean;
+}
 
 /** Now, in epoch milliseconds with sub-millisecond precision. */
 export function epochMs(): number {

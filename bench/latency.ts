@@ -5,8 +5,7 @@
  * printing it.
  */
 import { TextLineStream } from "@std/streams";
-import type { Row } from "./main.ts";
-import { epochMs, LOGS_RUN_FLAGS, MAIN, percentile, startServer } from "./harness.ts";
+import { epochMs, LOGS_RUN_FLAGS, MAIN, percentile, type Row, startServer } from "./harness.ts";
 
 export async function measureLatency(quick: boolean): Promise<Row[]> {
   const samples = quick ? 300 : 1000;

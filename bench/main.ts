@@ -12,14 +12,8 @@ import { measureManyFollowers } from "./many_followers.ts";
 import { measureOneWritePeer } from "./one_write_peer.ts";
 import { measureRelay } from "./relay.ts";
 import { measureSlowReader } from "./slow_reader.ts";
+import type { Row } from "./harness.ts";
 import { measureThroughput } from "./throughput.ts";
-
-export interface Row {
-  readonly measure: string;
-  readonly value: string;
-  readonly target?: string;
-  readonly ok?: boolean;
-}
 
 type Args = { quick: boolean; only?: string };
 const parse: (args: string[], options: Record<string, unknown>) => Args = parseArgs;

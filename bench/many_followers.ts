@@ -5,8 +5,7 @@
  * server's RSS with them open, and whether every stream gets the next line
  * within 1 s of its being written.
  */
-import type { Row } from "./main.ts";
-import { ONE_ADDRESS_LOAD_ARGS, startServer, untilFirstLine } from "./harness.ts";
+import { ONE_ADDRESS_LOAD_ARGS, type Row, startServer, untilFirstLine } from "./harness.ts";
 import { runLoad } from "./fan_out.ts";
 
 export async function measureManyFollowers(quick: boolean): Promise<Row[]> {

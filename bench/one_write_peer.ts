@@ -6,7 +6,7 @@
  * messages a reader that keeps up gets per socket read (about one, or the
  * peer is not faithful), and the relay (`--upstream`) in front of it.
  */
-import type { Row } from "./main.ts";
+import type { Row } from "./harness.ts";
 import { LOGS_RUN_FLAGS, MAIN, median, ROOT, startServer, timed } from "./harness.ts";
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");

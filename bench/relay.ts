@@ -3,8 +3,15 @@
  * follow-latency measures through a second `fnlogs serve` relaying the
  * first, against the direct path in the same run.
  */
-import type { Row } from "./main.ts";
-import { bulkHistoryArgs, epochMs, percentile, startServer, timed, until } from "./harness.ts";
+import {
+  bulkHistoryArgs,
+  epochMs,
+  percentile,
+  type Row,
+  startServer,
+  timed,
+  until,
+} from "./harness.ts";
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 

@@ -4,8 +4,7 @@
  * normal follower of the same function too, which must not be slowed), and
  * the lines the slow reader was told it missed.
  */
-import type { Row } from "./main.ts";
-import { rssBytes, startServer } from "./harness.ts";
+import { type Row, rssBytes, startServer } from "./harness.ts";
 
 export async function measureSlowReader(quick: boolean): Promise<Row[]> {
   const seconds = quick ? 6 : 20;

@@ -4,12 +4,12 @@
  * -o plain). (2) The same against a same-run baseline: the server with
  * coalescing off, one chunk per message, as the Go reference writes.
  */
-import type { Row } from "./main.ts";
 import {
   bulkHistoryArgs,
   LOGS_RUN_FLAGS,
   MAIN,
   median,
+  type Row,
   type Server,
   startServer,
   timed,

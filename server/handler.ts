@@ -2,6 +2,12 @@
  * The fnlogs server as a pure `(Request) => Promise<Response>` function with
  * its provider injected: `Deno.serve`, `deno serve` and tests all call it.
  *
+ * `server/` is the log API as such a function: this handler, its routes,
+ * query parsing, auth, limits and the streaming response body. It may use
+ * `lib/` (the provider is injected; only `deno_serve.ts`, the `deno serve`
+ * entry, makes one) and `server/http/` (`text_response.ts`); never `cli/`.
+ * The engines that serve it are in `server/http/`.
+ *
  * @module
  */
 import { createAuthorizer, type Credentials } from "./authorizer.ts";

@@ -10,6 +10,8 @@ import type { LogBatchEncoder } from "../lib/wire/log_batch_encoder.ts";
 import {
   END,
   type PollSource,
+  pollSourceOf,
+  type PollSourceStream,
   pollSourceStream,
   readerPollSource,
 } from "../lib/streams/poll_source.ts";
@@ -37,10 +39,11 @@ export interface ResponseBodyOptions {
 
 /**
  * The response body that sends `source`'s batches as `encoder` encodes them.
- * It is a {@linkcode pollSourceStream}, and it polls `source` when that is
- * one too (a history follower): a batch then goes from the history through
- * the encoder to the HTTP engine's socket write without a promise between
- * them, which is most of a follower's cost when many follow one function. A
+ * It is a {@linkcode PollSourceStream} (the fast lane, in its type), and it
+ * polls `source` when that is one too (a history follower): a batch then goes
+ * from the history through the encoder to the HTTP engine's socket write
+ * without a promise between them, which is most of a follower's cost when
+ * many follow one function. Any other source is read through a reader. A
  * failure of the source errors the body, which cuts the connection without
  * the terminating chunk, so the client can tell it from an end.
  */
@@ -48,8 +51,8 @@ export function responseBody(
   source: ReadableStream<LogBatch>,
   encoder: LogBatchEncoder,
   options: ResponseBodyOptions = {},
-): ReadableStream<Uint8Array> {
-  const inner = readerPollSource(source);
+): PollSourceStream<Uint8Array> {
+  const inner = pollSourceOf(source) ?? readerPollSource(source);
   /** Chunks to send before polling `inner` again (the first bytes, a heartbeat, the rest of a batch, the end marker). */
   const queue: Uint8Array[] = [];
   if (encoder.first !== undefined) queue.push(encoder.first);

@@ -3,6 +3,11 @@
  * sequence number each, read by any number of followers that are positions
  * into the ring rather than queues.
  *
+ * This file stamps and numbers records, chooses where a reader starts
+ * (cursor, `since`, `tail`) and seeds a history from disk; the ring and its
+ * time index are in `_record_ring.ts`, the followers and their wakes in
+ * `_followers.ts`.
+ *
  * @module
  */
 
@@ -11,7 +16,9 @@ import { InvalidInputError } from "../errors.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
 import { MonotonicClock } from "../time/monotonic_clock.ts";
 import { parseTimestamp } from "../time/timestamp.ts";
-import { END, type PollSource, pollSourceStream } from "../streams/poll_source.ts";
+import { type PollSourceStream, pollSourceStream } from "../streams/poll_source.ts";
+import { Followers } from "./_followers.ts";
+import { RecordRing } from "./_record_ring.ts";
 
 /** Options for {@linkcode LogHistory}. */
 export interface LogHistoryOptions {
@@ -109,7 +116,6 @@ export const DEFAULT_MAX_LINES = 10_000;
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 const DEFAULT_MAX_BATCH = 4096;
 const DEFAULT_WAKE_INTERVAL_MS = 4;
-const FILTER_SCAN_LIMIT = 65_536;
 
 /**
  * The history of one function. `append` is O(1) per record and wakes waiting
@@ -139,74 +145,58 @@ export class LogHistory {
   readonly namespace: string;
   /** The cursor prefix of this history. */
   readonly id: string;
-  readonly #maxLines: number;
-  readonly #maxBytes: number;
-  readonly #maxBatch: number;
-  readonly #wakeIntervalMs: number;
-  #lastWake = -Infinity;
-  #wakeTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #clock: MonotonicClock;
   readonly #onAppend: LogHistoryOptions["onAppend"];
   #formerIds: NonNullable<HistorySeed["formerIds"]> = [];
-  #records: (LogRecord | undefined)[] = [];
-  #secs: Float64Array;
-  #nanos: Int32Array;
-  #start = 0;
-  #end = 0;
-  #bytes = 0;
-  #cacheFrom = -1;
-  #cacheTo = -1;
-  #cacheBatch: LogBatch = [];
-  #waiters = new Set<() => void>();
-  #closers = new Set<() => void>();
-  #wakeScheduled = false;
-  #followers = 0;
-  #closed = false;
+  readonly #ring: RecordRing;
+  readonly #followers: Followers;
 
   constructor(name: string, namespace: string, options: LogHistoryOptions = {}) {
     this.name = name;
     this.namespace = namespace;
     this.id = options.id ?? randomId(10);
     if (this.id.includes("-")) throw new RangeError(`Cannot use id "${this.id}" with a dash`);
-    this.#maxLines = options.maxLines ?? DEFAULT_MAX_LINES;
-    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    this.#maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
-    this.#wakeIntervalMs = options.wakeIntervalMs ?? DEFAULT_WAKE_INTERVAL_MS;
-    for (const [key, v] of [["maxLines", this.#maxLines], ["maxBatch", this.#maxBatch]] as const) {
+    const maxLines = options.maxLines ?? DEFAULT_MAX_LINES;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    for (const [key, v] of [["maxLines", maxLines], ["maxBatch", maxBatch]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`Cannot use ${key} ${v}`);
     }
-    if (!(this.#maxBytes >= 0)) throw new RangeError(`Cannot use maxBytes ${this.#maxBytes}`);
+    if (!(maxBytes >= 0)) throw new RangeError(`Cannot use maxBytes ${maxBytes}`);
     this.#clock = new MonotonicClock(options.clock);
-    const initial = Math.min(this.#maxLines, 1024);
-    this.#secs = new Float64Array(initial);
-    this.#nanos = new Int32Array(initial);
+    this.#ring = new RecordRing(maxLines, maxBytes);
+    this.#followers = new Followers(this.#ring, {
+      maxBatch,
+      wakeIntervalMs: options.wakeIntervalMs ?? DEFAULT_WAKE_INTERVAL_MS,
+      gap: (missed) => this.#gap(missed),
+    });
     this.#onAppend = options.onAppend;
     if (options.seed !== undefined) this.#restore(options.seed);
   }
 
   /** The sequence number of the oldest record held. */
   get firstSequence(): number {
-    return this.#start;
+    return this.#ring.start;
   }
   /** The sequence number the next record will get. */
   get nextSequence(): number {
-    return this.#end;
+    return this.#ring.end;
   }
   /** How many records are held. */
   get length(): number {
-    return this.#end - this.#start;
+    return this.#ring.end - this.#ring.start;
   }
   /** The text held, in UTF-16 code units. */
   get byteLength(): number {
-    return this.#bytes;
+    return this.#ring.bytes;
   }
   /** Readers whose streams are open. */
   get followerCount(): number {
-    return this.#followers;
+    return this.#followers.count;
   }
   /** Whether {@linkcode LogHistory.close} was called. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#followers.closed;
   }
 
   /** The cursor of the record with this sequence number. */
@@ -219,10 +209,10 @@ export class LogHistory {
    * increasing), and wakes waiting readers. Ignored after `close()`.
    */
   append(instance: string, lines: readonly string[]): void {
-    if (this.#closed || lines.length === 0) return;
+    if (this.#followers.closed || lines.length === 0) return;
     const clock = this.#clock;
     clock.tick();
-    const first = this.#end;
+    const first = this.#ring.end;
     const appended: LogRecord[] | undefined = this.#onAppend === undefined ? undefined : [];
     for (let i = 0; i < lines.length; i++) {
       if (i > 0) clock.step();
@@ -230,38 +220,20 @@ export class LogHistory {
       appended?.push(record);
     }
     if (appended !== undefined) this.#onAppend!(appended, first);
-    if (this.#waiters.size > 0 && !this.#wakeScheduled) {
-      this.#wakeScheduled = true;
-      const wait = this.#lastWake + this.#wakeIntervalMs - performance.now();
-      if (wait <= 0) queueMicrotask(this.#wakeAll);
-      else this.#wakeTimer = setTimeout(this.#wakeAll, wait);
-    }
+    this.#followers.appended();
   }
 
   /** The record with this sequence number, if held. */
   at(sequence: number): LogRecord | undefined {
-    if (sequence < this.#start || sequence >= this.#end) return undefined;
-    return this.#records[sequence % this.#maxLines];
+    return this.#ring.at(sequence);
   }
 
   /**
    * The records with sequence numbers in `[from, to)` that are held, as one
    * array (at most two `Array.prototype.slice` calls).
    */
-  slice(from: number, to: number = this.#end): LogBatch {
-    from = Math.max(from, this.#start);
-    to = Math.min(to, this.#end);
-    if (from >= to) return [];
-    if (from === this.#cacheFrom && to === this.#cacheTo) return this.#cacheBatch;
-    const cap = this.#maxLines, count = to - from, i = from % cap;
-    const held = this.#records as LogRecord[];
-    const batch = i + count <= cap
-      ? held.slice(i, i + count)
-      : held.slice(i).concat(held.slice(0, count - (cap - i)));
-    this.#cacheFrom = from;
-    this.#cacheTo = to;
-    this.#cacheBatch = batch;
-    return batch;
+  slice(from: number, to: number = this.#ring.end): LogBatch {
+    return this.#ring.slice(from, to);
   }
 
   /**
@@ -273,6 +245,7 @@ export class LogHistory {
    * `since` that is not RFC3339.
    */
   start(query: HistoryQuery): HistoryStart {
+    const ring = this.#ring;
     const cursor = query.cursor;
     if (cursor !== undefined) {
       const dash = cursor.lastIndexOf("-");
@@ -281,30 +254,23 @@ export class LogHistory {
         const prefix = cursor.slice(0, dash), seq = Number(seqText);
         const ours = prefix === this.id ||
           this.#formerIds.some((f) => f.id === prefix && seq < f.before);
-        if (ours && seq + 1 >= this.#start && seq < this.#end) {
+        if (ours && seq + 1 >= ring.start && seq < ring.end) {
           return { position: seq + 1, fromCursor: true };
         }
       }
     }
-    let position = this.#start;
+    let position = ring.start;
     if (query.since !== undefined) {
       const t = parseTimestamp(query.since);
       if (t === undefined) throw new InvalidInputError(`Cannot parse since "${query.since}"`);
-      position = this.#lowerBound(t.seconds, t.nanos);
+      position = ring.lowerBound(t.seconds, t.nanos);
     }
     const tail = query.tail ?? 0;
     if (tail > 0) {
       const instance = query.instance || undefined;
-      if (instance === undefined) {
-        position = Math.max(position, this.#end - tail);
-      } else {
-        let found = 0, seq = this.#end;
-        while (seq > position && found < tail) {
-          seq--;
-          if (this.#records[seq % this.#maxLines]!.instance === instance) found++;
-        }
-        position = seq;
-      }
+      position = instance === undefined
+        ? Math.max(position, ring.end - tail)
+        : ring.lastOf(instance, position, tail);
     }
     return { position, fromCursor: false };
   }
@@ -315,84 +281,11 @@ export class LogHistory {
    * the next append when following. A reader that the ring lapped gets one
    * gap record first. Without `follow` it closes when caught up; with it, it
    * closes after `close()` once caught up. Cancelling removes the reader.
-   * The stream is a {@linkcode pollSourceStream}: the server polls it
+   * The stream is a {@linkcode PollSourceStream}: the server polls it
    * without a promise per batch.
    */
-  read(position: number, options: HistoryReadOptions): ReadableStream<LogBatch> {
-    return pollSourceStream(this.#follower(position, options));
-  }
-
-  #follower(position: number, options: HistoryReadOptions): PollSource<LogBatch> {
-    const { follow, signal } = options;
-    const instance = options.instance || undefined;
-    let pos = Math.min(position, this.#end);
-    let done = false;
-    let failure: { reason: unknown } | undefined;
-    let waiter: (() => void) | undefined;
-    this.#followers++;
-    // The one entry in the history's waiters: it calls whoever waits now.
-    const wake = () => {
-      const w = waiter;
-      if (w === undefined) return;
-      waiter = undefined;
-      this.#waiters.delete(wake);
-      w();
-    };
-    const finish = () => {
-      if (done) return;
-      done = true;
-      this.#followers--;
-      this.#closers.delete(onClose);
-      signal?.removeEventListener("abort", onAbort);
-      wake();
-    };
-    // Readers that are caught up end at once; the others when they catch up.
-    const onClose = () => {
-      if (pos >= this.#end) finish();
-    };
-    const onAbort = () => {
-      if (done) return;
-      failure = { reason: signal!.reason };
-      finish();
-    };
-    this.#closers.add(onClose);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort, { once: true });
-    return {
-      poll: () => {
-        for (;;) {
-          if (failure !== undefined) throw failure.reason;
-          if (done) return END;
-          if (pos < this.#start) {
-            const missed = this.#start - pos;
-            pos = this.#start;
-            return [this.#gap(missed)];
-          }
-          if (pos < this.#end) {
-            const batch = instance === undefined
-              ? this.slice(pos, pos = Math.min(this.#end, pos + this.#maxBatch))
-              : this.#filtered(pos, instance, (next) => pos = next);
-            if (batch.length > 0) return batch;
-            continue;
-          }
-          if (!follow || this.#closed) {
-            finish();
-            return END;
-          }
-          return undefined;
-        }
-      },
-      wait: (ready) => {
-        if (done || pos < this.#end || this.#closed) {
-          waiter = undefined;
-          this.#waiters.delete(wake);
-          return queueMicrotask(ready);
-        }
-        waiter = ready;
-        this.#waiters.add(wake);
-      },
-      cancel: finish,
-    };
+  read(position: number, options: HistoryReadOptions): PollSourceStream<LogBatch> {
+    return pollSourceStream(this.#followers.follow(position, options));
   }
 
   /**
@@ -400,33 +293,7 @@ export class LogHistory {
    * caught up); later appends are ignored.
    */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#wakeAll();
-    for (const onClose of [...this.#closers]) onClose();
-  }
-
-  #wakeAll = (): void => {
-    this.#wakeScheduled = false;
-    clearTimeout(this.#wakeTimer);
-    this.#wakeTimer = undefined;
-    const waiters = this.#waiters;
-    if (waiters.size === 0) return;
-    this.#lastWake = performance.now();
-    this.#waiters = new Set();
-    for (const wake of waiters) wake();
-  };
-
-  #filtered(from: number, instance: string, setPos: (next: number) => void): LogRecord[] {
-    const out: LogRecord[] = [];
-    const end = Math.min(this.#end, from + FILTER_SCAN_LIMIT);
-    let seq = from;
-    for (; seq < end && out.length < this.#maxBatch; seq++) {
-      const record = this.#records[seq % this.#maxLines]!;
-      if (record.instance === instance) out.push(record);
-    }
-    setPos(seq);
-    return out;
+    this.#followers.close();
   }
 
   #gap(missed: number): LogRecord {
@@ -437,7 +304,7 @@ export class LogHistory {
       instance: "",
       timestamp: this.#clock.text(),
       text: `[fnlogs] ${missed} lines missed: this reader fell behind`,
-      cursor: this.cursorOf(this.#start - 1),
+      cursor: this.cursorOf(this.#ring.start - 1),
       missed,
     };
   }
@@ -447,7 +314,7 @@ export class LogHistory {
     if (!Number.isSafeInteger(nextSequence) || nextSequence < records.length) {
       throw new RangeError(`Cannot seed ${records.length} records before ${nextSequence}`);
     }
-    this.#start = this.#end = nextSequence - records.length;
+    this.#ring.startAt(nextSequence - records.length);
     for (const r of records) this.#put(r.instance, r.timestamp, r.text, r.seconds, r.nanos);
     const after = seed.after ?? records.at(-1);
     if (after !== undefined) {
@@ -457,7 +324,7 @@ export class LogHistory {
     this.#formerIds = seed.formerIds ?? [];
   }
 
-  /** Stores a record as the next sequence number, dropping the oldest past the limits. */
+  /** Stores a record as the next sequence number (the ring drops the oldest past its limits). */
   #put(
     instance: string,
     timestamp: string,
@@ -465,52 +332,15 @@ export class LogHistory {
     seconds: number,
     nanos: number,
   ): LogRecord {
-    const seq = this.#end;
-    if (seq - this.#start === this.#maxLines) this.#evict();
-    const index = seq % this.#maxLines;
-    while (index >= this.#secs.length) this.#grow();
-    this.#secs[index] = seconds;
-    this.#nanos[index] = nanos;
     const record: LogRecord = {
       name: this.name,
       namespace: this.namespace,
       instance,
       timestamp,
       text,
-      cursor: this.id + "-" + seq,
+      cursor: this.id + "-" + this.#ring.end,
     };
-    this.#records[index] = record;
-    this.#bytes += text.length;
-    this.#end = seq + 1;
-    while (this.#bytes > this.#maxBytes && this.#end - this.#start > 1) this.#evict();
+    this.#ring.push(record, seconds, nanos);
     return record;
-  }
-
-  #evict(): void {
-    const index = this.#start % this.#maxLines;
-    this.#bytes -= this.#records[index]!.text.length;
-    this.#records[index] = undefined;
-    this.#start++;
-  }
-
-  #grow(): void {
-    const size = Math.min(this.#maxLines, this.#secs.length * 2);
-    const secs = new Float64Array(size), nanos = new Int32Array(size);
-    secs.set(this.#secs);
-    nanos.set(this.#nanos);
-    this.#secs = secs;
-    this.#nanos = nanos;
-  }
-
-  #lowerBound(sec: number, nano: number): number {
-    let lo = this.#start, hi = this.#end;
-    while (lo < hi) {
-      const mid = lo + Math.floor((hi - lo) / 2);
-      const i = mid % this.#maxLines;
-      const s = this.#secs[i];
-      if (s < sec || (s === sec && this.#nanos[i] < nano)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }

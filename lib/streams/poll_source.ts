@@ -8,11 +8,18 @@
  * the history, the response body and the HTTP engine pass a batch along
  * without a promise between them.
  *
- * Every `PollSource` made into a stream with {@linkcode pollSourceStream}
- * stays reachable from that stream through {@linkcode pollSourceOf}, so code
- * that is handed the stream (a `Response` body, a provider's log stream) can
- * take the fast lane when the stream is one of ours, and read any other
- * stream through {@linkcode readerPollSource}.
+ * The lane is in the types: a {@linkcode PollSourceStream} is a
+ * `ReadableStream` that carries its source, and only it does. A stage that
+ * hands on a `PollSourceStream` (the history's `read`, the server's response
+ * body) says so in its return type, so a `pipeThrough` added there, which
+ * makes a plain `ReadableStream`, is a type error rather than a silent step
+ * off the lane. A stage that is handed any stream (a `Response` body, a
+ * provider's log stream) takes the lane with {@linkcode pollSourceOf} and
+ * reads any other stream with {@linkcode readerPollSource}: two named
+ * choices, never one hidden inside the other.
+ *
+ * Lives here: the `PollSource` contract and its two bridges to Web Streams.
+ * Imports nothing.
  *
  * @module
  */
@@ -37,12 +44,50 @@ export interface PollSource<T> {
   cancel(reason?: unknown): void;
 }
 
-const sources = new WeakMap<ReadableStream<unknown>, PollSource<unknown>>();
+/**
+ * A `ReadableStream` over a {@linkcode PollSource} that keeps the source for
+ * whoever takes the fast lane ({@linkcode pollSourceOf}); every other reader
+ * reads it as a stream (a `pull` polls, waiting when nothing is ready). Use
+ * one or the other: both read the same items.
+ *
+ * Anything piped from it (`pipeThrough`, `tee`) is a plain `ReadableStream`,
+ * off the lane, and typed so.
+ */
+export class PollSourceStream<T> extends ReadableStream<T> {
+  readonly #source: PollSource<T>;
+
+  constructor(source: PollSource<T>) {
+    super({
+      async pull(controller) {
+        for (;;) {
+          const item = source.poll();
+          if (item === END) return controller.close();
+          if (item !== undefined) return controller.enqueue(item);
+          await new Promise<void>((resolve) => source.wait(resolve));
+        }
+      },
+      cancel(reason) {
+        source.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
+    this.#source = source;
+  }
+
+  /**
+   * The source, for the caller to poll from now on, with the stream locked
+   * so that nobody reads it as well; `undefined` when it is locked already
+   * (a reader or an earlier taker has it).
+   */
+  takeSource(): PollSource<T> | undefined {
+    if (this.locked) return undefined;
+    this.getReader(); // Lock it: nobody else reads it now.
+    return this.#source;
+  }
+}
 
 /**
- * A `ReadableStream` over `source` (for every reader that is not on the fast
- * lane), from which {@linkcode pollSourceOf} gets `source` back. Use one or
- * the other: both read the same items.
+ * A {@linkcode PollSourceStream} over `source` (as `new
+ * PollSourceStream(source)`): the way onto the fast lane.
  *
  * @example A stream and its source
  * ```ts
@@ -60,39 +105,25 @@ const sources = new WeakMap<ReadableStream<unknown>, PollSource<unknown>>();
  * assertEquals(stream.locked, true); // the caller polls it now
  * ```
  */
-export function pollSourceStream<T>(source: PollSource<T>): ReadableStream<T> {
-  const stream = new ReadableStream<T>({
-    async pull(controller) {
-      for (;;) {
-        const item = source.poll();
-        if (item === END) return controller.close();
-        if (item !== undefined) return controller.enqueue(item);
-        await new Promise<void>((resolve) => source.wait(resolve));
-      }
-    },
-    cancel(reason) {
-      source.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
-  sources.set(stream, source);
-  return stream;
+export function pollSourceStream<T>(source: PollSource<T>): PollSourceStream<T> {
+  return new PollSourceStream(source);
 }
 
 /**
- * The source behind a stream made by {@linkcode pollSourceStream}, or
+ * Takes the fast lane when there is one: the source behind a
+ * {@linkcode PollSourceStream} (which is locked from then on), or
  * `undefined` for any other stream, or one that is locked (a reader already
- * took it over).
+ * took it over). Pair it with {@linkcode readerPollSource} for the others.
  */
 export function pollSourceOf<T>(stream: ReadableStream<T>): PollSource<T> | undefined {
-  if (stream.locked) return undefined;
-  const source = sources.get(stream) as PollSource<T> | undefined;
-  if (source !== undefined) stream.getReader(); // Lock it: nobody else reads it now.
-  return source;
+  return stream instanceof PollSourceStream ? stream.takeSource() : undefined;
 }
 
 /**
- * `stream` as a `PollSource`: the fast lane's own source when it has one,
- * otherwise one read at a time through a reader.
+ * `stream` read as a `PollSource`, one read at a time through a reader: the
+ * way off the lane, for a stream that has no source of its own (try
+ * {@linkcode pollSourceOf} first). A `PollSourceStream` read this way still
+ * works, a promise per item slower.
  *
  * @example Polling a plain stream
  * ```ts
@@ -106,8 +137,6 @@ export function pollSourceOf<T>(stream: ReadableStream<T>): PollSource<T> | unde
  * ```
  */
 export function readerPollSource<T>(stream: ReadableStream<T>): PollSource<T> {
-  const own = pollSourceOf(stream);
-  if (own !== undefined) return own;
   const reader = stream.getReader();
   let reading = false;
   let ready: { item: T | typeof END } | { error: unknown } | undefined;

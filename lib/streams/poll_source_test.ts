@@ -4,6 +4,7 @@ import {
   END,
   type PollSource,
   pollSourceOf,
+  PollSourceStream,
   pollSourceStream,
   readerPollSource,
 } from "./poll_source.ts";
@@ -42,6 +43,14 @@ Deno.test("pollSourceOf() gives the source of our own unlocked streams only, and
   assertEquals(ours.locked, true);
   assertEquals(pollSourceOf(ours), undefined); // locked: someone else reads it
   assertEquals(pollSourceOf(ReadableStream.from([1])), undefined);
+});
+
+Deno.test("a stream piped on from a PollSourceStream is off the lane, in its type and when run", () => {
+  const ours = pollSourceStream<number>({ poll: () => END, wait() {}, cancel() {} });
+  assertEquals(ours instanceof PollSourceStream, true);
+  // @ts-expect-error pipeThrough makes a plain ReadableStream: leaving the lane is a type error.
+  const piped: PollSourceStream<number> = ours.pipeThrough(new TransformStream());
+  assertEquals(pollSourceOf(piped), undefined);
 });
 
 Deno.test("readerPollSource() polls a plain stream: items, its error, and the end", async () => {

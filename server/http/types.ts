@@ -2,6 +2,13 @@
  * The types both HTTP engines share: the handler they call, their options,
  * and the running server they return. The engines know nothing of logs.
  *
+ * `server/http/` holds the two engines that serve any such handler:
+ * fnlogs' own HTTP/1.1 server (`http1_server.ts` and the parts beside it)
+ * and `Deno.serve` with a header deadline (`guarded_serve.ts`). It may use
+ * `lib/`'s generic parts (`lib/streams/` for the fast lane of a body that is
+ * a `PollSourceStream`), never the log API (`server/*.ts`), `lib/providers/`
+ * or `cli/`.
+ *
  * @module
  */
 
