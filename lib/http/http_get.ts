@@ -54,6 +54,31 @@ function connect(target: HttpTarget): Promise<Deno.Conn> {
   return Deno.connect({ hostname, port: target.port! });
 }
 
+/**
+ * Connects, or rejects with the signal's reason as soon as it aborts (a
+ * connection that completes later is closed at once).
+ */
+function connectOrAbort(target: HttpTarget, signal: AbortSignal | undefined): Promise<Deno.Conn> {
+  const connecting = connect(target);
+  if (signal === undefined) return connecting;
+  return new Promise<Deno.Conn>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    connecting.then((conn) => {
+      signal.removeEventListener("abort", onAbort);
+      if (!signal.aborted) return resolve(conn);
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+    }, (error) => {
+      signal.removeEventListener("abort", onAbort);
+      reject(error);
+    });
+  });
+}
+
 /** Reads until the end of the response head; returns it and the bytes after it. */
 async function readHead(conn: Deno.Conn): Promise<{ head: string; rest: Uint8Array }> {
   let buffer = new Uint8Array(0);
@@ -126,7 +151,7 @@ export async function httpGet(
   if (UNSAFE.test(pathAndQuery) || UNSAFE.test(target.host)) {
     throw new TypeError("Cannot send a request with a line break or NUL in its head");
   }
-  const conn = await connect(target);
+  const conn = await connectOrAbort(target, signal);
   let closed = false;
   const close = () => {
     if (closed) return;
@@ -139,6 +164,8 @@ export async function httpGet(
     }
   };
   signal?.addEventListener("abort", close, { once: true });
+  // Aborted while connecting: the listener came too late to see it.
+  if (signal?.aborted) close();
   try {
     const bytes = encoder.encode(request);
     for (let off = 0; off < bytes.length;) off += await conn.write(bytes.subarray(off));

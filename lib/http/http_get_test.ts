@@ -120,3 +120,20 @@ Deno.test("httpGet() fails on a connection that ends early", async () => {
     listener.close();
   }
 });
+
+Deno.test("httpGet() aborted while it connects rejects at once and leaves no connection open", async () => {
+  // A listener that accepts but never answers: only a close by the client ends the read.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const target = { hostname: "127.0.0.1", port: (listener.addr as Deno.NetAddr).port, host: "x" };
+  const abort = new AbortController();
+  const request = httpGet(target, "/", { signal: abort.signal });
+  abort.abort(new Error("idle"));
+  await assertRejects(() => request, Error, "idle");
+  const conn = await listener.accept();
+  const buffer = new Uint8Array(1024);
+  // The connection that completed after the abort was closed, not used.
+  let read: number | null = 0;
+  while (read !== null) read = await conn.read(buffer).catch(() => null);
+  conn.close();
+  listener.close();
+});
