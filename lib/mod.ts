@@ -83,3 +83,12 @@ export { parseDockerHost } from "./providers/docker/endpoint.ts";
 export { OpenFaasProvider } from "./providers/openfaas/provider.ts";
 export { LogStreamMerger, mergeLogStreams } from "./streams/merge_log_streams.ts";
 export * from "./time/timestamp.ts";
+export {
+  compareLevels,
+  getFieldPath,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+  type ParsedLine,
+  parseLogLine,
+} from "./parse/mod.ts";

@@ -88,6 +88,8 @@ Deno.test("checkImportRules() names the rule and the import that breaks it", () 
     { from: "lib/providers/openfaas/provider.ts", to: "lib/gateway/open_log_stream.ts" },
     { from: "lib/wire/to_log_record.ts", to: "lib/time/timestamp.ts" },
     { from: "lib/wire/to_log_record.ts", to: "lib/types.ts" },
+    { from: "lib/parse/parse_log_line.ts", to: "lib/types.ts" },
+    { from: "lib/parse/parse_log_line.ts", to: "lib/parse/logfmt.ts" },
   ];
   assertEquals(checkImportRules(imports).map((v) => `${v.from} -> ${v.to}`), [
     "lib/client/follow_logs.ts -> cli/logs/options.ts",
@@ -98,6 +100,7 @@ Deno.test("checkImportRules() names the rule and the import that breaks it", () 
     "lib/providers/docker/provider.ts -> lib/providers/kubernetes/api.ts",
     "lib/providers/openfaas/provider.ts -> lib/client/follow_logs.ts",
     "lib/wire/to_log_record.ts -> lib/time/timestamp.ts",
+    "lib/parse/parse_log_line.ts -> lib/types.ts",
   ]);
 });
 
@@ -113,4 +116,22 @@ Deno.test("findCycles() finds each cycle once, and self-imports", () => {
     [["a.ts", "b.ts", "c.ts"], ["e.ts"]],
   );
   assertEquals(findCycles([{ from: "a.ts", to: "b.ts" }]), []);
+});
+
+Deno.test("lib/parse/ uses no Deno API and imports no package", async () => {
+  const dir = new URL("lib/parse/", ROOT);
+  const offenders: string[] = [];
+  let files = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.name.endsWith(".ts") || entry.name.endsWith("_test.ts")) continue;
+    files++;
+    const code = (await Deno.readTextFile(new URL(entry.name, dir)))
+      .replace(/^\s*\*.*$/gm, ""); // Doc comments (their examples import @std/assert).
+    if (/\bDeno\./.test(code)) offenders.push(`${entry.name}: Deno API`);
+    for (const [, specifier] of code.matchAll(/from\s+"([^"]+)"/g)) {
+      if (!specifier.startsWith("./")) offenders.push(`${entry.name}: imports ${specifier}`);
+    }
+  }
+  assertEquals(files > 3, true);
+  assertEquals(offenders, []);
 });
