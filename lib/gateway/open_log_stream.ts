@@ -45,6 +45,8 @@ export interface OpenLogStreamOptions {
   readonly eventStreamIdleTimeoutMs?: number;
   /** Called for every malformed value or event the decoder skips. */
   readonly onSkip?: (reason: string, sample: string) => void;
+  /** Event streams: yield id-only events as progress records (see `SseLogDecoderStream`). */
+  readonly progress?: boolean;
 }
 
 /** An open log response. */
@@ -192,7 +194,9 @@ export async function openLogStream(options: OpenLogStreamOptions): Promise<LogS
     idle.arm(options.eventStreamIdleTimeoutMs ?? DEFAULT_EVENT_STREAM_IDLE_TIMEOUT_MS);
   }
 
-  const sse = eventStream ? new SseLogDecoderStream({ onSkip: options.onSkip }) : undefined;
+  const sse = eventStream
+    ? new SseLogDecoderStream({ onSkip: options.onSkip, progress: options.progress })
+    : undefined;
   const ndjson = eventStream ? undefined : new NdjsonLogDecoderStream({ onSkip: options.onSkip });
   const decoder: TransformStream<string, LogBatch> = (sse ?? ndjson) as TransformStream<
     string,

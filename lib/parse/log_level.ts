@@ -129,6 +129,26 @@ export function levelFromNumber(value: number): LogLevel | undefined {
 }
 
 /**
+ * The level a JSON value states: a name (see {@linkcode levelFromName}) or a
+ * number (see {@linkcode levelFromNumber}); any other type has none.
+ *
+ * @example
+ * ```ts
+ * import { levelOfValue } from "./log_level.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * assertEquals([levelOfValue("warn"), levelOfValue(50), levelOfValue(true)], ["warn", "error", undefined]);
+ * ```
+ */
+export function levelOfValue(value: unknown): LogLevel | undefined {
+  return typeof value === "string"
+    ? levelFromName(value)
+    : typeof value === "number"
+    ? levelFromNumber(value)
+    : undefined;
+}
+
+/**
  * Compares two levels by severity: negative when `a` is less severe than
  * `b`, 0 when equal, positive when more severe.
  *

@@ -20,6 +20,7 @@ export {
   compareLevels,
   levelFromName,
   levelFromNumber,
+  levelOfValue,
   levelRank,
   LOG_LEVELS,
   type LogLevel,

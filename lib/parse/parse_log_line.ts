@@ -5,7 +5,7 @@
  * @module
  */
 import { getFieldPath } from "./field_path.ts";
-import { levelFromName, levelFromNumber, type LogLevel } from "./log_level.ts";
+import { levelFromName, levelOfValue as levelOf, type LogLevel } from "./log_level.ts";
 import { logfmtValue, parseLogfmt, scanLogfmt } from "./logfmt.ts";
 import { levelOfPlainText } from "./plain_level.ts";
 
@@ -67,14 +67,6 @@ class Line implements ParsedLine {
   field(path: string): unknown {
     return getFieldPath(this.fields, path);
   }
-}
-
-function levelOf(value: unknown): LogLevel | undefined {
-  return typeof value === "string"
-    ? levelFromName(value)
-    : typeof value === "number"
-    ? levelFromNumber(value)
-    : undefined;
 }
 
 /** The level of a JSON object, by the keys in order of precedence. */

@@ -28,6 +28,13 @@ export interface SseLogDecoderStreamOptions {
   readonly onHeartbeat?: () => void;
   /** Called when an `end` event arrives: the server ended the stream on purpose. */
   readonly onEnd?: () => void;
+  /**
+   * Emit an event that has an id but no data (what fnlogs sends after
+   * records its server-side filters dropped) as a record with only
+   * `cursor` and `progress: true` set, in order with the others. Default
+   * `false`: such events only set {@linkcode SseLogDecoderStream.lastEventId}.
+   */
+  readonly progress?: boolean;
 }
 
 const SAMPLE_LENGTH = 80;
@@ -74,6 +81,7 @@ export class SseLogDecoderStream extends TransformStream<string, LogRecord[]> {
   readonly #onSkip: ((reason: string, sample: string) => void) | undefined;
   readonly #onHeartbeat: (() => void) | undefined;
   readonly #onEnd: (() => void) | undefined;
+  readonly #progress: boolean;
   #skipped = 0;
   #ended = false;
   #retryMs: number | undefined;
@@ -115,6 +123,7 @@ export class SseLogDecoderStream extends TransformStream<string, LogRecord[]> {
     this.#onSkip = options.onSkip;
     this.#onHeartbeat = options.onHeartbeat;
     this.#onEnd = options.onEnd;
+    this.#progress = options.progress ?? false;
   }
 
   /** How many events were skipped so far. */
@@ -249,7 +258,20 @@ export class SseLogDecoderStream extends TransformStream<string, LogRecord[]> {
       return;
     }
     if (id !== undefined) this.#lastEventId = id;
-    if (!hasData) return;
+    if (!hasData) {
+      if (this.#progress && id !== undefined && id !== "" && type === "") {
+        out.push({
+          name: "",
+          namespace: "",
+          instance: "",
+          timestamp: "",
+          text: "",
+          cursor: id,
+          progress: true,
+        });
+      }
+      return;
+    }
     if (type === "end") {
       this.#ended = true;
       this.#onEnd?.();
