@@ -11,6 +11,7 @@ import { measureLatency } from "./latency.ts";
 import { measureManyFollowers } from "./many_followers.ts";
 import { measureRelay } from "./relay.ts";
 import { measureSlowReader } from "./slow_reader.ts";
+import { measureStructured } from "./structured.ts";
 import { measureThroughput } from "./throughput.ts";
 
 export interface Row {
@@ -33,6 +34,7 @@ const sections: [string, (quick: boolean) => Promise<Row[]>][] = [
   ["fan-out", measureFanOut],
   ["many-followers", measureManyFollowers],
   ["relay", measureRelay],
+  ["structured", measureStructured],
 ];
 
 const rows: Row[] = [];
