@@ -9,6 +9,8 @@
 export type TraceMode = "none" | "python" | "python-end" | "go";
 
 const JAVA = /^(?:Caused by: |Suppressed: |\.\.\. \d+ (?:more|common frames omitted))/;
+/** A Java exception header: a qualified class name ending in Exception, Error or Throwable. */
+const JAVA_EXCEPTION = /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)(?:: .*)?$/;
 const PYTHON_START = "Traceback (most recent call last):";
 const PYTHON_CHAIN =
   /^(?:During handling of the above exception|The above exception was the direct cause)/;
@@ -36,7 +38,9 @@ export function startMode(text: string): TraceMode {
  * a new record.
  *
  * - Indented lines (a space or tab first) always continue; so do Java's
- *   `Caused by:`, `Suppressed:` and `... N more`.
+ *   `Caused by:`, `Suppressed:`, `... N more`, and an exception header
+ *   after a log line (`java.lang.IllegalStateException: boom`: a qualified
+ *   class name ending in `Exception`, `Error` or `Throwable`).
  * - `Traceback (most recent call last):` continues and enters `python`;
  *   there, the first unindented line (the exception, `ValueError: bad`)
  *   continues and enters `python-end`, where only Python's chaining
@@ -61,7 +65,7 @@ export function continuation(text: string, mode: TraceMode): TraceMode | undefin
   if (first === 32 || first === 9) return mode;
   if (text.startsWith(PYTHON_START)) return "python";
   if (GOROUTINE.test(text)) return "go";
-  if (JAVA.test(text)) return mode;
+  if (JAVA.test(text) || JAVA_EXCEPTION.test(text)) return mode;
   if (mode === "python") return PYTHON_CHAIN.test(text) ? "python" : "python-end";
   if (mode === "python-end") return PYTHON_CHAIN.test(text) ? "python" : undefined;
   if (mode === "go" && GO_FRAME.test(text)) return "go";

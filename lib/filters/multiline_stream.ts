@@ -68,7 +68,7 @@ function joined(held: Held): LogRecord {
  * const line = (text: string) => ({ name: "f", namespace: "", instance: "f-1", timestamp: "2024-01-01T00:00:00Z", text });
  * const batches = [[line("ERROR boom"), line("java.lang.IllegalStateException: x"), line("\tat a.B.c(B.java:1)"), line("INFO next")]];
  * const out = await Array.fromAsync(ReadableStream.from(batches).pipeThrough(new MultilineStream()));
- * assertEquals(out.flat().map((r) => r.text), ["ERROR boom", "java.lang.IllegalStateException: x\n\tat a.B.c(B.java:1)", "INFO next"]);
+ * assertEquals(out.flat().map((r) => r.text), ["ERROR boom\njava.lang.IllegalStateException: x\n\tat a.B.c(B.java:1)", "INFO next"]);
  * ```
  */
 export class MultilineStream extends TransformStream<LogBatch, LogBatch> {

@@ -22,7 +22,7 @@ Deno.test("MultilineStream joins a Java stack trace with its causes", async () =
       "INFO next",
     ]),
     [
-      "2024-01-01 ERROR request failed",
+      "2024-01-01 ERROR request failed\n" +
       "java.lang.IllegalStateException: boom\n\tat com.example.Service.run(Service.java:42)\n" +
       "\tat com.example.Main.main(Main.java:7)\nCaused by: java.io.IOException: disk\n" +
       "\tat com.example.Disk.write(Disk.java:9)\n\t... 2 more",
