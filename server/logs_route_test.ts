@@ -1,6 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { MemoryProvider, record } from "../tests/helpers/memory_provider.ts";
 import { createHandler } from "./handler.ts";
+import { Fuzz } from "../tests/helpers/fuzz.ts";
 
 const url = (path: string) => `http://fnlogs.test${path}`;
 const SSE = { accept: "text/event-stream, application/x-ndjson;q=0.9" };
@@ -105,4 +106,59 @@ Deno.test("logsRoute() answers bad filter parameters with 400 and a reason, open
     assertEquals(response.headers.get("content-type"), "text/plain; charset=utf-8");
   }
   assertEquals(provider.opened.length, 0);
+});
+
+Deno.test("logsRoute() answers 200 or 400 to 2,000 random filter parameters, never 5xx (seeded)", async () => {
+  const fuzz = new Fuzz(4040);
+  const pieces = [
+    "level",
+    "where",
+    "grep",
+    "exclude",
+    "=",
+    "!",
+    "~",
+    "<",
+    ">",
+    "(",
+    ")",
+    "[",
+    "\\",
+    "*",
+    "+",
+    "?",
+    "a",
+    "b.c",
+    "1e9",
+    "-",
+    "%",
+    "%zz",
+    "%E2%80%A8",
+    "%ED%A0%80",
+    "error",
+    "WARN",
+    " ",
+    "&",
+    "{",
+    "\u00e9",
+  ];
+  const { handler } = setup();
+  let refused = 0;
+  for (let i = 0; i < 2000; i++) {
+    let query = "name=fn";
+    for (let k = fuzz.between(1, 4); k > 0; k--) {
+      let value = "";
+      for (let n = fuzz.between(0, 6); n > 0; n--) value += fuzz.pick(pieces);
+      query += `&${fuzz.pick(["level", "where", "grep", "exclude"])}=${value}`;
+    }
+    const response = await handler(new Request(url(`/system/logs?${query}`), { headers: SSE }));
+    const body = await response.text();
+    if (response.status === 400) {
+      refused++;
+      assertEquals(body.startsWith("invalid filter: "), true, query);
+    } else {
+      assertEquals(response.status, 200, `${query}: ${response.status} ${body}`);
+    }
+  }
+  assertEquals(refused > 100 && refused < 1900, true, `${refused} refused`);
 });
