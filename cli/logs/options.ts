@@ -13,10 +13,7 @@ import { parseGoDuration } from "../../lib/go/parse_go_duration.ts";
 import { parseTimestamp } from "../../lib/time/timestamp.ts";
 import type { ProviderOptions } from "../../lib/providers/create_provider.ts";
 import { parseProviderFlags } from "../provider_flags.ts";
-import { levelFromName, LOG_LEVELS, type LogLevel } from "../../lib/parse/log_level.ts";
-import { parseWhereClause, type WhereClause } from "../../lib/filters/where_clause.ts";
-import { compileTemplate, type Template } from "../../lib/render/template/compile_template.ts";
-import { TemplateSyntaxError } from "../../lib/render/template/template_syntax_error.ts";
+import { parseStructuredFlags, type StructuredOptions } from "./structured_options.ts";
 
 /** faas-cli's `--output` values. */
 export type OutputFormat = "plain" | "keyvalue" | "json";
@@ -27,7 +24,7 @@ export type ColorMode = "auto" | "always" | "never";
 export const DEFAULT_GATEWAY = "http://127.0.0.1:8080";
 
 /** Everything `fnlogs logs` was asked to do. */
-export interface LogsOptions {
+export interface LogsOptions extends StructuredOptions {
   readonly help: boolean;
   /** Function names, in the order given (empty with `--all`). */
   readonly names: readonly string[];
@@ -72,22 +69,6 @@ export interface LogsOptions {
   readonly provider?: ProviderOptions;
   /** `undefined`: 45 s for fnlogs' event stream, off for NDJSON; 0: off. */
   readonly idleTimeoutMs?: number;
-  /** `--level`: only lines of this level and above. */
-  readonly level?: LogLevel;
-  /** `--where`: conditions on JSON/logfmt fields, all of which must hold. */
-  readonly where: readonly WhereClause[];
-  /** `--highlight`: colour what these match (with the `g` flag), filter nothing. */
-  readonly highlight: readonly RegExp[];
-  /** `--template`: a Go-style template for each line, compiled. */
-  readonly template?: Template;
-  /** `--parsed`: `-o json` lines gain `level` and `fields`. */
-  readonly parsed: boolean;
-  /** `--multiline`: join continuation lines (stack traces) to the line before them. */
-  readonly multiline: boolean;
-  /** `--collapse[=masked|exact]`: fold runs of repeated lines of one instance. */
-  readonly collapse?: "masked" | "exact";
-  /** `--rate-limit N[/s|/m|/h]`: lines per second per function, warn and above always kept. */
-  readonly rateLimit?: number;
 }
 
 const INTEGER = /^[+-]?\d+$/;
@@ -144,57 +125,6 @@ function parseRegex(flag: string, value: string): RegExp {
 function normalizeGateway(url: string): string {
   const trimmed = url.replace(/\/+$/, "").toLowerCase();
   return trimmed.startsWith("http") ? trimmed : "http://" + trimmed;
-}
-
-/** Compiles `--template`; a mistake is shown with a caret under its column. */
-function parseTemplate(source: string): Template {
-  try {
-    return compileTemplate(source);
-  } catch (error) {
-    if (!(error instanceof TemplateSyntaxError)) throw error;
-    const line = source.split("\n")[error.line - 1];
-    throw new UsageError(
-      `invalid argument for "--template": ${error.message}\n  ${line}\n  ${
-        " ".repeat(error.column - 1)
-      }^`,
-    );
-  }
-}
-
-/** `--collapse` takes a mode or a Go bool: true is `masked`, false is off. */
-function parseCollapse(value: string): "masked" | "exact" | undefined {
-  if (value === "masked" || value === "exact") return value;
-  const on = parseGoBool(value);
-  if (on === undefined) {
-    throw new UsageError(
-      `invalid argument "${value}" for "--collapse": expected masked, exact, true or false`,
-    );
-  }
-  return on ? "masked" : undefined;
-}
-
-const RATE = /^(\d+(?:\.\d+)?)(?:\/(s|sec|second|m|min|minute|h|hour))?$/;
-const PER_SECOND: Readonly<Record<string, number>> = {
-  s: 1,
-  sec: 1,
-  second: 1,
-  m: 60,
-  min: 60,
-  minute: 60,
-  h: 3600,
-  hour: 3600,
-};
-
-/** `--rate-limit N`, `N/s`, `N/m`, `N/h`: lines per second. */
-function parseRate(value: string): number {
-  const match = RATE.exec(value.trim());
-  const rate = match === null ? NaN : Number(match[1]) / PER_SECOND[match[2] ?? "s"];
-  if (!(rate > 0) || !Number.isFinite(rate)) {
-    throw new UsageError(
-      `invalid argument "${value}" for "--rate-limit": expected a positive rate such as 100/s or 600/m`,
-    );
-  }
-  return rate;
 }
 
 type Parsed = { readonly _: readonly string[] } & Readonly<Record<string, unknown>>;
@@ -304,34 +234,7 @@ export function parseLogsOptions(
     throw new UsageError("--events needs JSON output (-o json or --json)");
   }
 
-  const levelFlag = str("level");
-  const level = levelFlag === undefined ? undefined : levelFromName(levelFlag);
-  if (levelFlag !== undefined && level === undefined) {
-    throw new UsageError(
-      `invalid argument "${levelFlag}" for "--level": expected ${LOG_LEVELS.join(", ")}`,
-    );
-  }
-  const where = list("where").map((value) => {
-    try {
-      return parseWhereClause(value);
-    } catch (error) {
-      throw new UsageError(
-        `invalid argument "${value}" for "--where": ${(error as Error).message}`,
-      );
-    }
-  });
-  const templateFlag = str("template");
-  const template = templateFlag === undefined ? undefined : parseTemplate(templateFlag);
-  if (template !== undefined && output !== "plain") {
-    throw new UsageError("Give --template or --output, not both");
-  }
-  const parsedFlag = bool("parsed", false);
-  if (parsedFlag && output !== "json") {
-    throw new UsageError("--parsed needs JSON output (-o json or --json)");
-  }
-  const collapseFlag = str("collapse");
-  const collapse = collapseFlag === undefined ? undefined : parseCollapse(collapseFlag);
-  const rateFlag = str("rate-limit");
+  const structured = parseStructuredFlags(str, list, bool, output);
 
   const maxLinesFlag = str("max-lines");
   const maxReconnectsFlag = str("max-reconnects");
@@ -378,14 +281,7 @@ export function parseLogsOptions(
     idleTimeoutMs: idleFlag === undefined
       ? undefined
       : parseDuration("idle-timeout", idleFlag, false),
-    level,
-    where,
-    highlight: list("highlight").map((value) => new RegExp(parseRegex("highlight", value), "g")),
-    template,
-    parsed: parsedFlag,
-    multiline: bool("multiline", false),
-    collapse,
-    rateLimit: rateFlag === undefined ? undefined : parseRate(rateFlag),
+    ...structured,
   };
 
   function parseDurationSigned(value: string): number {
