@@ -13,6 +13,7 @@ import { measureOneWritePeer } from "./one_write_peer.ts";
 import { measureRelay } from "./relay.ts";
 import { measureSlowReader } from "./slow_reader.ts";
 import type { Row } from "./harness.ts";
+import { measureStructured } from "./structured.ts";
 import { measureThroughput } from "./throughput.ts";
 
 type Args = { quick: boolean; only?: string };
@@ -29,6 +30,7 @@ const sections: [string, (quick: boolean) => Promise<Row[]>][] = [
   ["fan-out", measureFanOut],
   ["many-followers", measureManyFollowers],
   ["relay", measureRelay],
+  ["structured", measureStructured],
 ];
 
 const rows: Row[] = [];

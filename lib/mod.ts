@@ -30,6 +30,22 @@
  * }
  * ```
  *
+ * @example Errors with their stack traces, through a template
+ * ```ts ignore
+ * import { compileLogFilter, compileTemplate, followLogBatches, MultilineStream } from "./mod.ts";
+ *
+ * // Join first (continuation lines have no level of their own), then keep errors.
+ * const isError = compileLogFilter({ level: "error" })!;
+ * const template = compileTemplate("{{.Timestamp}} [{{.Level}}] {{.Text}}");
+ * const batches = ReadableStream.from(followLogBatches({ gateway: "http://127.0.0.1:8080", name: "api" }))
+ *   .pipeThrough(new MultilineStream());
+ * for await (const batch of batches) {
+ *   for (const message of batch.filter(isError)) {
+ *     await Deno.stdout.write(new TextEncoder().encode(template.render(message)));
+ *   }
+ * }
+ * ```
+ *
  * @module
  */
 export type {
@@ -76,3 +92,28 @@ export { parseDockerHost } from "./providers/docker/endpoint.ts";
 export { OpenFaasProvider } from "./providers/openfaas/provider.ts";
 export { LogStreamMerger, mergeLogStreams } from "./streams/merge_log_streams.ts";
 export * from "./time/timestamp.ts";
+export {
+  compareLevels,
+  getFieldPath,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+  type ParsedLine,
+  parseLogLine,
+} from "./parse/mod.ts";
+export {
+  CollapseStream,
+  compileLogFilter,
+  type LogFilter,
+  MultilineStream,
+  parseWhereClause,
+  RateLimitStream,
+  type WhereClause,
+} from "./filters/mod.ts";
+export {
+  compileTemplate,
+  type Template,
+  type TemplateRenderOptions,
+  TemplateSyntaxError,
+} from "./render/template/mod.ts";
+export { renderParsedJson } from "./render/render_parsed_json.ts";

@@ -44,6 +44,13 @@ export interface LogRecord extends LogMessage {
    * for readers that only see NDJSON.
    */
   readonly missed?: number;
+  /**
+   * Set on a record that carries only a resume point (`cursor`): the server
+   * dropped every record up to it on the client's request (server-side
+   * filters of the event stream). Its other fields are empty; it is never a
+   * log line and never printed.
+   */
+  readonly progress?: true;
 }
 
 /**

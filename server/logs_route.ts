@@ -16,6 +16,9 @@ import {
 import { logBatchEncoder, SSE_HEARTBEAT } from "../lib/wire/log_batch_encoder.ts";
 import type { LogProvider, LogQuery, LogSource } from "../lib/types.ts";
 import { parseLogQuery } from "./log_query.ts";
+import { parseFilterParams } from "../lib/filters/filter_params.ts";
+import type { LogFilter } from "../lib/filters/log_filter.ts";
+import { filteredEncoder } from "./filtered_encoder.ts";
 import type { OpenStreams } from "./open_streams.ts";
 import { responseBody } from "./response_body.ts";
 import type { StreamLimiter } from "./stream_limiter.ts";
@@ -61,16 +64,27 @@ export async function logsRoute(
     return textResponse(405, `method ${request.method} not allowed`, { allow: "GET" });
   }
   const sse = negotiate(request, NDJSON, EVENT_STREAM) === EVENT_STREAM;
+  const params = new URL(request.url).searchParams;
   let query: LogQuery;
   try {
-    query = parseLogQuery(
-      new URL(request.url).searchParams,
-      sse ? request.headers.get("last-event-id") : null,
-      { maxTail: options.maxTail },
-    );
+    query = parseLogQuery(params, sse ? request.headers.get("last-event-id") : null, {
+      maxTail: options.maxTail,
+    });
   } catch (error) {
     if (error instanceof InvalidInputError) return textResponse(422, error.message);
     throw error;
+  }
+  // Filters are part of the event-stream extension; NDJSON answers stay the reference's.
+  let filter: LogFilter | undefined;
+  if (sse) {
+    try {
+      filter = parseFilterParams(params);
+    } catch (error) {
+      if (error instanceof InvalidInputError) {
+        return textResponse(400, `invalid filter: ${error.message}`);
+      }
+      throw error;
+    }
   }
 
   const namespace = query.namespace ?? options.provider.defaultNamespace;
@@ -105,11 +119,14 @@ export async function logsRoute(
   // The event stream says in band what its headers say: proxies such as the
   // OpenFaaS gateway drop response headers (docs/extensions.md).
   const batchEncoder = sse
-    ? logBatchEncoder("sse", {
-      maxChunkBytes: options.maxChunkBytes,
-      retryMs: 1000,
-      hello: { resume },
-    })
+    ? filteredEncoder(
+      logBatchEncoder("sse", {
+        maxChunkBytes: options.maxChunkBytes,
+        retryMs: 1000,
+        hello: { resume },
+      }),
+      filter,
+    )
     : logBatchEncoder("ndjson", {
       maxChunkBytes: options.maxChunkBytes,
       coalesce: options.coalesce,

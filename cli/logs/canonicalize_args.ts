@@ -29,6 +29,11 @@ export const VALUE_FLAGS: Readonly<Record<string, string>> = {
   "max-reconnects": "max-reconnects",
   "color": "color",
   "idle-timeout": "idle-timeout",
+  "level": "level",
+  "where": "where",
+  "highlight": "highlight",
+  "template": "template",
+  "rate-limit": "rate-limit",
   ...Object.fromEntries(PROVIDER_FLAGS.map((flag) => [flag, flag])),
 };
 const SHORT_VALUE_FLAGS: Readonly<Record<string, string>> = {
@@ -47,6 +52,9 @@ export const BOOL_FLAGS: Readonly<Record<string, string>> = {
   "all": "all",
   "events": "events",
   "help": "help",
+  "parsed": "parsed",
+  "multiline": "multiline",
+  "collapse": "collapse",
 };
 const SHORT_BOOL_FLAGS: Readonly<Record<string, string>> = {
   j: "json",

@@ -33,7 +33,12 @@ function hash(text: string): number {
  * ```
  */
 export function colorize(text: string, key: string): string {
-  return `\x1b[${PALETTE[hash(key) % PALETTE.length]}m${text}\x1b[0m`;
+  return `\x1b[${colorCode(key)}m${text}\x1b[0m`;
+}
+
+/** The SGR colour code that belongs to `key` (what {@linkcode colorize} uses; `.Color` in templates). */
+export function colorCode(key: string): string {
+  return String(PALETTE[hash(key) % PALETTE.length]);
 }
 
 /**

@@ -20,6 +20,7 @@ import { colorize, shouldColor } from "./colors.ts";
 import { LOGS_HELP } from "./help.ts";
 import { type LogsOptions, parseLogsOptions } from "./options.ts";
 import { mergeBatches } from "./merge_batches.ts";
+import { type LineRenderer, lineRenderer, pushedFilter, shapeBatches } from "./structured.ts";
 
 /** Where `fnlogs logs` reads and writes; everything injectable. */
 export interface LogsIO {
@@ -105,6 +106,7 @@ function makeRenderer(
   options: LogsOptions,
   several: boolean,
   color: boolean,
+  renderLine: LineRenderer = renderMessage,
 ): (batch: readonly LogRecord[]) => string {
   const render: RenderOptions = {
     output: options.output,
@@ -112,10 +114,10 @@ function makeRenderer(
     showName: options.showName,
     showInstance: options.showInstance,
   };
-  if (!several || options.output === "json") {
+  if (!several || options.output === "json" || options.template !== undefined) {
     return (batch) => {
       let text = "";
-      for (let i = 0; i < batch.length; i++) text += renderMessage(batch[i], render);
+      for (let i = 0; i < batch.length; i++) text += renderLine(batch[i], render);
       return text;
     };
   }
@@ -123,7 +125,7 @@ function makeRenderer(
     const withIds = { ...render, showName: true, showInstance: true };
     return (batch) => {
       let text = "";
-      for (let i = 0; i < batch.length; i++) text += renderMessage(batch[i], withIds);
+      for (let i = 0; i < batch.length; i++) text += renderLine(batch[i], withIds);
       return text;
     };
   }
@@ -140,7 +142,7 @@ function makeRenderer(
         if (color) prefix = colorize(prefix, key);
         if (prefixes.size < 10_000) prefixes.set(key, prefix);
       }
-      text += prefix + renderMessage(m, bare);
+      text += prefix + renderLine(m, bare);
     }
     return text;
   };
@@ -331,16 +333,31 @@ async function follow(
         signal: stop.signal,
         onEvent: onEvent(name),
         fetch: io.fetch,
+        ...pushedFilter(options),
       })
     );
     const several = names.length > 1;
-    const batches: AsyncIterable<LogBatch> = several
+    const merged: AsyncIterable<LogBatch> = several
       ? mergeBatches(streams, { onClose: () => stop.abort() })
       : streams[0];
+    const batches = shapeBatches(
+      merged,
+      options,
+      (name, count) =>
+        options.events
+          ? out.post(JSON.stringify({ event: "dropped", name, count }) + "\n")
+          : err.post(`fnlogs: ${name}: ${count} lines dropped over --rate-limit\n`),
+    );
+    const color = shouldColor(options.color, io.stdoutIsTerminal, io.env("NO_COLOR"));
     const render = makeRenderer(
       options,
       several,
-      shouldColor(options.color, io.stdoutIsTerminal, io.env("NO_COLOR")),
+      color,
+      lineRenderer(
+        options,
+        color,
+        (reason) => err.post(`fnlogs: --template failed on a line, printed as it is: ${reason}\n`),
+      ),
     );
     const filter = makeFilter(options);
     const { untilMatch, maxLines } = options;

@@ -31,6 +31,22 @@ WHAT
       --instance-filter ID only this instance (pod, container, process)
       --grep REGEX         only lines whose text matches (repeatable: any of them)
       --exclude REGEX      drop lines whose text matches (repeatable)
+      --level LEVEL        only lines of LEVEL and above: trace, debug, info, warn, error,
+                           fatal (read from JSON level/lvl/severity, logfmt level=, or a
+                           leading ERROR, [warn], E1204 ...); lines without a level are dropped
+      --where COND         a condition on JSON or logfmt fields (repeatable, all must hold):
+                           KEY=V, KEY!=V, KEY~REGEX, KEY!~REGEX, KEY>N, KEY>=N, KEY<N, KEY<=N;
+                           KEY is a dotted path (http.status)
+                           fnlogs serve applies --level, --where, --grep, --exclude before the
+                           wire; against other gateways they are applied here
+
+NOISE
+      --multiline          join continuation lines (indented lines, Caused by:, Python
+                           tracebacks, Go panics) to the line before them: one record each
+      --collapse[=MODE]    fold repeats of a line from one instance into one line with (xN);
+                           MODE masked (default: numbers and ids may differ) or exact
+      --rate-limit RATE    at most RATE lines per function (100/s, 600/m, 5000/h); lines at
+                           warn and above are always kept; what was dropped is said on stderr
 
 WHEN TO STOP
       --until-match REGEX  stop after the first line that matches (exit 0), exit 4 if none did
@@ -50,8 +66,20 @@ HOW
       --name               print the function name
       --instance           print the instance
       --events             with JSON output: stream-health events as JSON lines on stdout
+      --parsed             with JSON output: add "level" and "fields" (what the text holds)
+      --template TEMPLATE  print each line through a Go template (see TEMPLATES)
+      --highlight REGEX    mark what REGEX matches (repeatable; only where colours are on)
       --color WHEN         auto (default; not when NO_COLOR is set), always or never
   -h, --help               this help
+
+TEMPLATES
+  A subset of Go's text/template. The dot is the line: .Text (.Message), .Name
+  (.ContainerName), .Instance (.PodName), .Namespace, .Timestamp, .Level, .Format,
+  .Fields, .Color; any other name is a field of the JSON or logfmt line (.msg,
+  .http.status). if/else if/else, with, range, variables, pipes, and the functions
+  and or not len index eq ne lt le gt ge print printf println json parseJSON
+  tryParseJSON toTimestamp toRFC3339Nano color levelColor colorRed ... A newline is
+  added unless the output ends with one; a line whose output is empty is not printed.
 
 EXIT CODES
   0 done (history read, --until-match met, --for or --max-lines reached, Ctrl-C)
@@ -75,6 +103,9 @@ EXAMPLES
   fnlogs logs hello world --grep ERROR      two functions, only errors
   fnlogs logs hello --until-match "ready" --for 30s && echo up
   fnlogs logs hello -o json --events | jq .
+  fnlogs logs api --level warn --where 'http.status>=500' --multiline
+  fnlogs logs api --template '{{.Timestamp}} {{levelColor .Level}} {{.msg}}'
+  fnlogs logs api --collapse --rate-limit 200/s --highlight timeout
   fnlogs logs --all -n openfaas-fn --instance
   fnlogs logs hello --stack examples/stack.yml   no server: run and follow locally
 `;

@@ -13,6 +13,7 @@ import { parseGoDuration } from "../../lib/go/parse_go_duration.ts";
 import { parseTimestamp } from "../../lib/time/timestamp.ts";
 import type { ProviderOptions } from "../../lib/providers/mod.ts";
 import { parseProviderFlags } from "../provider_flags.ts";
+import { parseStructuredFlags, type StructuredOptions } from "./structured_options.ts";
 
 /** faas-cli's `--output` values. */
 export type OutputFormat = "plain" | "keyvalue" | "json";
@@ -23,7 +24,7 @@ export type ColorMode = "auto" | "always" | "never";
 export const DEFAULT_GATEWAY = "http://127.0.0.1:8080";
 
 /** Everything `fnlogs logs` was asked to do. */
-export interface LogsOptions {
+export interface LogsOptions extends StructuredOptions {
   readonly help: boolean;
   /** Function names, in the order given (empty with `--all`). */
   readonly names: readonly string[];
@@ -167,7 +168,7 @@ export function parseLogsOptions(
       "reconnect",
       "_",
     ],
-    collect: ["grep", "exclude"],
+    collect: ["grep", "exclude", "where", "highlight"],
   });
   const str = (key: string): string | undefined => parsed[key] as string | undefined;
   const bool = (key: string, fallback: boolean): boolean => {
@@ -233,6 +234,8 @@ export function parseLogsOptions(
     throw new UsageError("--events needs JSON output (-o json or --json)");
   }
 
+  const structured = parseStructuredFlags(str, list, bool, output);
+
   const maxLinesFlag = str("max-lines");
   const maxReconnectsFlag = str("max-reconnects");
   const forFlag = str("for");
@@ -278,6 +281,7 @@ export function parseLogsOptions(
     idleTimeoutMs: idleFlag === undefined
       ? undefined
       : parseDuration("idle-timeout", idleFlag, false),
+    ...structured,
   };
 
   function parseDurationSigned(value: string): number {

@@ -20,6 +20,9 @@ import { IdleTimeoutError, openLogStream } from "../gateway/open_log_stream.ts";
 import { type ResumeMode, type ResumePoint, ResumeTracker } from "./resume_tracker.ts";
 import { UnexpectedBodyError } from "../wire/log_body_decoder.ts";
 import type { LogBatch, LogMessage, LogProvider, LogRecord } from "../types.ts";
+import type { LogLevel } from "../parse/log_level.ts";
+import { filterBatch } from "../filters/log_filter.ts";
+import { compileFollowFilter } from "../filters/follow_filter.ts";
 
 /** Stream-health events, in the shape `fnlogs logs --events` prints them. */
 export type FollowEvent =
@@ -88,6 +91,14 @@ export interface FollowLogsOptions {
   readonly idleTimeoutMs?: number;
   /** See {@linkcode ResumeTracker.resumePoint} (default 60 s). */
   readonly resumeWindowMs?: number;
+  /** Only lines of this level and above (see `parseLogLine`); lines without a level are dropped. */
+  readonly level?: LogLevel;
+  /** Conditions on JSON/logfmt fields, all of which must hold (`status>=500`, `user=ann`, `msg~^db`). */
+  readonly where?: readonly string[];
+  /** Only lines whose text matches one of these. */
+  readonly grep?: readonly (RegExp | string)[];
+  /** No line whose text matches one of these. */
+  readonly exclude?: readonly (RegExp | string)[];
   /** Aborting it ends the iteration cleanly (no error). */
   readonly signal?: AbortSignal;
   /** Stream-health events. */
@@ -136,6 +147,7 @@ async function openSource(
   options: FollowLogsOptions,
   point: ResumePoint | undefined,
   onEvent: (event: FollowEvent) => void,
+  filterParams: readonly (readonly [string, string])[],
 ): Promise<Source> {
   const follow = options.follow ?? true;
   const since = point?.since ?? options.since;
@@ -171,6 +183,7 @@ async function openSource(
       auth: options.auth,
       lastEventId: point?.cursor,
       eventStream: options.eventStream,
+      extraParams: filterParams,
     }),
     gateway,
     fetch: options.fetch,
@@ -179,6 +192,7 @@ async function openSource(
     signal: options.signal,
     idleTimeoutMs: options.idleTimeoutMs,
     onSkip: (reason, sample) => onEvent({ event: "skipped", reason, sample }),
+    progress: true,
   });
   return {
     batches: stream.batches,
@@ -194,12 +208,14 @@ async function openSource(
   };
 }
 
-/** Removes gap notices from a batch and reports them as events. */
+/** Removes gap notices (reported as events) and progress records from a batch. */
 function withoutGaps(batch: LogBatch, onEvent: (event: FollowEvent) => void): LogBatch {
   let out: LogRecord[] | undefined;
   for (let i = 0; i < batch.length; i++) {
     const record = batch[i];
-    if (record.missed !== undefined) {
+    if (record.progress) {
+      out ??= batch.slice(0, i);
+    } else if (record.missed !== undefined) {
       out ??= batch.slice(0, i);
       onEvent({
         event: "gap",
@@ -225,6 +241,12 @@ function withoutGaps(batch: LogBatch, onEvent: (event: FollowEvent) => void): Lo
  * history is read; a clean end finishes it, while a cut (or an event stream
  * without its `end` event) is resumed the same way (faas-cli would stop
  * there and exit 0).
+ *
+ * `level`, `where`, `grep` and `exclude` are sent to the server with every
+ * event-stream request (`fnlogs serve` applies them before the wire; other
+ * gateways ignore them) and applied here too, so the lines are the same
+ * whichever server answers. A `where` condition that does not parse throws
+ * `InvalidInputError` before anything is requested.
  *
  * Rejects with {@linkcode HttpStatusError} or {@linkcode ConnectError} for
  * fatal answers (see the retry rules on the option docs); ends without
@@ -260,6 +282,7 @@ export async function* followLogBatches(
   const stableMs = options.stableMs ?? 10_000;
   const tracker = new ResumeTracker({ windowMs: options.resumeWindowMs, now });
   const backoff = new Backoff(options.backoff);
+  const filter = compileFollowFilter(options);
   let connected = false;
   let attempt = 0;
   let reconnects = 0;
@@ -270,7 +293,7 @@ export async function* followLogBatches(
     let reason = "the stream ended";
     let source: Source | undefined;
     try {
-      source = await openSource(options, point, onEvent);
+      source = await openSource(options, point, onEvent, filter.params);
     } catch (error) {
       if (signal?.aborted) return;
       if (!retryable(error, connected)) throw error;
@@ -293,7 +316,8 @@ export async function* followLogBatches(
       let finished = false;
       try {
         for await (const batch of source.batches) {
-          const out = withoutGaps(tracker.filter(batch), onEvent);
+          let out = withoutGaps(tracker.filter(batch), onEvent);
+          if (filter.keep !== undefined) out = filterBatch(out, filter.keep);
           if (out.length > 0) yield out;
         }
         finished = true;

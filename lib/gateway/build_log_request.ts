@@ -38,6 +38,11 @@ export interface LogRequestOptions {
   readonly eventStream?: boolean;
   /** Default `fnlogs`. */
   readonly userAgent?: string;
+  /**
+   * Extension parameters (fnlogs' server-side filters) appended after
+   * faas-cli's keys, only when asking for the event stream.
+   */
+  readonly extraParams?: readonly (readonly [string, string])[];
 }
 
 /** A request ready for `fetch(url, { headers })`. */
@@ -112,6 +117,9 @@ export function buildLogRequest(options: LogRequestOptions): LogRequest {
   if (options.since !== undefined) pairs.push(["since", options.since]);
   if (options.tail !== undefined && options.tail !== 0) {
     pairs.push(["tail", String(Math.trunc(options.tail))]);
+  }
+  if (options.eventStream ?? true) {
+    for (const [key, value] of options.extraParams ?? []) pairs.push([key, value]);
   }
   const query = pairs.map(([k, v]) => k + "=" + goQueryEscape(v)).join("&");
   const url = options.gateway.replace(/\/+$/, "") + "/system/logs?" + query;

@@ -94,3 +94,16 @@ Deno.test("buildLogRequest() sends a bearer token, basic auth and Last-Event-ID"
   assertEquals(basic.headers.get("authorization"), "Basic " + "YWRtaW46cMOkOnNz");
   assertEquals(basic.headers.get("accept"), null);
 });
+
+Deno.test("buildLogRequest() appends extension parameters only to event-stream requests", () => {
+  const extraParams = [["level", "warn"], ["where", "a b=c&d"]] as const;
+  const base = { gateway: GW, name: "env", follow: true, extraParams };
+  assertEquals(
+    buildLogRequest(base).url,
+    `${GW}/system/logs?follow=true&name=env&level=warn&where=a+b%3Dc%26d`,
+  );
+  assertEquals(
+    buildLogRequest({ ...base, eventStream: false }).url,
+    `${GW}/system/logs?follow=true&name=env`,
+  );
+});

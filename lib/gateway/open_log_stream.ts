@@ -66,6 +66,8 @@ export interface OpenLogStreamOptions {
   readonly eventStreamIdleTimeoutMs?: number;
   /** Called for every malformed value or event the decoder skips. */
   readonly onSkip?: (reason: string, sample: string) => void;
+  /** Event streams: yield id-only events as progress records (see `SseLogDecoderStream`). */
+  readonly progress?: boolean;
 }
 
 /** An open log response. */
@@ -249,6 +251,7 @@ export async function openLogStream(options: OpenLogStreamOptions): Promise<LogS
   const headerResume = resumeMode(response.headers.get("x-fnlogs-resume"));
   const decoder = new LogBodyDecoder({
     onSkip: options.onSkip,
+    progress: options.progress,
     onFormat: (format) => {
       if (format === "event-stream" && options.idleTimeoutMs === undefined) {
         idle.arm(options.eventStreamIdleTimeoutMs ?? DEFAULT_EVENT_STREAM_IDLE_TIMEOUT_MS);

@@ -23,6 +23,8 @@ export interface LogBodyDecoderOptions {
   readonly onHello?: (hello: Readonly<Record<string, unknown>>) => void;
   /** Event stream: called for every heartbeat comment. */
   readonly onHeartbeat?: () => void;
+  /** Event stream: id-only events as progress records (see `SseLogDecoderOptions.progress`). */
+  readonly progress?: boolean;
 }
 
 /** A body that is neither NDJSON nor an event stream (an HTML error page, say). */
@@ -127,6 +129,7 @@ export class LogBodyDecoder {
         onSkip: o.onSkip,
         onHello: o.onHello,
         onHeartbeat: o.onHeartbeat,
+        progress: o.progress,
       });
       o.onFormat?.("event-stream");
       return this.#sse.decode(rest);

@@ -31,6 +31,13 @@ export interface SseLogDecoderOptions {
   readonly onEnd?: () => void;
   /** Called when the `hello` preamble arrives, with its object. */
   readonly onHello?: (hello: Readonly<Record<string, unknown>>) => void;
+  /**
+   * Emit an event that has an id but no data (what fnlogs sends after
+   * records its server-side filters dropped) as a record with only
+   * `cursor` and `progress: true` set, in order with the others. Default
+   * `false`: such events only set {@linkcode SseLogDecoder.lastEventId}.
+   */
+  readonly progress?: boolean;
 }
 
 const SAMPLE_LENGTH = 80;
@@ -84,6 +91,7 @@ export class SseLogDecoder {
   readonly #onEnd: (() => void) | undefined;
   readonly #onHello: ((hello: Readonly<Record<string, unknown>>) => void) | undefined;
   #hello: Readonly<Record<string, unknown>> | undefined;
+  readonly #progress: boolean;
   #skipped = 0;
   #ended = false;
   #retryMs: number | undefined;
@@ -114,6 +122,7 @@ export class SseLogDecoder {
     this.#onHeartbeat = options.onHeartbeat;
     this.#onEnd = options.onEnd;
     this.#onHello = options.onHello;
+    this.#progress = options.progress ?? false;
   }
 
   /** The records completed by `chunk` (in order; often none or many). */
@@ -266,7 +275,20 @@ export class SseLogDecoder {
       return;
     }
     if (id !== undefined) this.#lastEventId = id;
-    if (!hasData) return;
+    if (!hasData) {
+      if (this.#progress && id !== undefined && id !== "" && type === "") {
+        out.push({
+          name: "",
+          namespace: "",
+          instance: "",
+          timestamp: "",
+          text: "",
+          cursor: id,
+          progress: true,
+        });
+      }
+      return;
+    }
     if (type === "end") {
       this.#ended = true;
       this.#onEnd?.();

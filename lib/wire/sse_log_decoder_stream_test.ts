@@ -275,3 +275,24 @@ Deno.test("SseLogDecoderStream rejects a non-positive maxEventLength", () => {
     assert(error instanceof RangeError);
   }
 });
+
+Deno.test("SseLogDecoderStream yields id-only events as progress records, in order, when asked", async () => {
+  const body =
+    'id: a\ndata: {"text":"one"}\n\nid: b\n\nevent: end\nid: c\n\nid: d\ndata: {"text":"two"}\n\nid:\n\n';
+  const decode = async (progress: boolean) => {
+    const decoder = new SseLogDecoderStream({ progress });
+    const batches = await Array.fromAsync(ReadableStream.from([body]).pipeThrough(decoder));
+    return {
+      records: batches.flat().map((r) => [r.text, r.cursor, r.progress]),
+      last: decoder.lastEventId,
+    };
+  };
+  assertEquals(await decode(true), {
+    records: [["one", "a", undefined], ["", "b", true], ["two", "d", undefined]],
+    last: "",
+  });
+  assertEquals(await decode(false), {
+    records: [["one", "a", undefined], ["two", "d", undefined]],
+    last: "",
+  });
+});

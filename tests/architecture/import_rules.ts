@@ -62,6 +62,10 @@ export const RULES: readonly { name: string; breaks(from: string, to: string): b
       under(from, "lib/wire/") && under(to, "lib/") && to !== "lib/types.ts" &&
       !under(to, "lib/wire/"),
   },
+  {
+    name: "lib/parse/ imports only lib/parse/ (a browser page bundles it)",
+    breaks: (from, to) => under(from, "lib/parse/") && !under(to, "lib/parse/"),
+  },
 ];
 
 /** Every import that breaks a rule, with the rule's name. */

@@ -118,3 +118,31 @@ Deno.test("findCycles() finds each cycle once, and self-imports", () => {
   );
   assertEquals(findCycles([{ from: "a.ts", to: "b.ts" }]), []);
 });
+
+Deno.test("checkImportRules() keeps lib/parse/ to itself", () => {
+  const imports: Import[] = [
+    { from: "lib/parse/parse_log_line.ts", to: "lib/types.ts" },
+    { from: "lib/parse/parse_log_line.ts", to: "lib/parse/logfmt.ts" },
+  ];
+  assertEquals(checkImportRules(imports).map((v) => `${v.rule}: ${v.from} -> ${v.to}`), [
+    "lib/parse/ imports only lib/parse/ (a browser page bundles it): lib/parse/parse_log_line.ts -> lib/types.ts",
+  ]);
+});
+
+Deno.test("lib/parse/ uses no Deno API and imports no package", async () => {
+  const dir = new URL("lib/parse/", ROOT);
+  const offenders: string[] = [];
+  let files = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.name.endsWith(".ts") || entry.name.endsWith("_test.ts")) continue;
+    files++;
+    const code = (await Deno.readTextFile(new URL(entry.name, dir)))
+      .replace(/^\s*\*.*$/gm, ""); // Doc comments (their examples import @std/assert).
+    if (/\bDeno\./.test(code)) offenders.push(`${entry.name}: Deno API`);
+    for (const [, specifier] of code.matchAll(/from\s+"([^"]+)"/g)) {
+      if (!specifier.startsWith("./")) offenders.push(`${entry.name}: imports ${specifier}`);
+    }
+  }
+  assertEquals(files > 3, true);
+  assertEquals(offenders, []);
+});
