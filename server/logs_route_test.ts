@@ -33,7 +33,7 @@ Deno.test("logsRoute() applies level, where, grep and exclude to event streams b
   assertEquals(response.status, 200);
   assertEquals(
     await response.text(),
-    "retry: 1000\n\n" +
+    'retry: 1000\nevent: hello\ndata: {"resume":"none"}\n\n' +
       event("r-2", '{"level":"error","user":"ann"}') +
       'id: r-3\nevent: gap\ndata: {"name":"fn","namespace":"openfaas-fn","instance":"","timestamp":"2024-05-06T07:08:09.123456789Z","text":"[fnlogs] 2 lines missed","missed":2}\n\n' +
       // The batch ends with dropped records: the last one's cursor, without data.
@@ -53,7 +53,10 @@ Deno.test("logsRoute() moves the cursor past dropped records, also in a live fol
   const stream = await provider.nextStream(0);
   assertEquals(stream.query.cursor, "r-0");
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  assertEquals((await reader.read()).value, "retry: 1000\n\n");
+  assertEquals(
+    (await reader.read()).value,
+    'retry: 1000\nevent: hello\ndata: {"resume":"cursor"}\n\n',
+  );
   stream.push([record("INFO a", { cursor: "r-1" }), record("INFO b", { cursor: "r-2" })]);
   assertEquals((await reader.read()).value, "id: r-2\n\n");
   stream.push([record("ERROR c", { cursor: "r-3" })]);
