@@ -6,6 +6,7 @@
  * without the terminating chunk. Error answers copy the real bodies.
  */
 import type { LogMessage } from "../../lib/types.ts";
+import { startRawHttpServer } from "./raw_http_server.ts";
 
 /** One request as the gateway received it. */
 export interface FakeRequest {
@@ -127,93 +128,23 @@ export interface FakeGateway extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-async function readHead(conn: Deno.Conn, carry: { rest: string }): Promise<string | undefined> {
-  const buffer = new Uint8Array(16 * 1024);
-  const decoder = new TextDecoder();
-  for (;;) {
-    const end = carry.rest.indexOf("\r\n\r\n");
-    if (end !== -1) {
-      const head = carry.rest.slice(0, end);
-      carry.rest = carry.rest.slice(end + 4);
-      return head;
-    }
-    let n: number | null;
-    try {
-      n = await conn.read(buffer);
-    } catch {
-      return undefined;
-    }
-    if (n === null) return undefined;
-    carry.rest += decoder.decode(buffer.subarray(0, n));
-  }
-}
-
 /** Starts a fake gateway on `127.0.0.1`, port chosen by the system. */
 export function startFakeGateway(script: FakeScript): FakeGateway {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const requests: FakeRequest[] = [];
-  const conns = new Set<Deno.Conn>();
-  const tasks = new Set<Promise<void>>();
-  const serve = async (conn: Deno.Conn) => {
-    const carry = { rest: "" };
-    try {
-      for (;;) {
-        const head = await readHead(conn, carry);
-        if (head === undefined) return;
-        const [requestLine, ...headerLines] = head.split("\r\n");
-        const [method, target] = requestLine.split(" ");
-        const headers = new Headers();
-        for (const line of headerLines) {
-          const colon = line.indexOf(":");
-          if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
-        }
-        const url = new URL(target, "http://gateway");
-        const request = { method, path: url.pathname, query: url.searchParams, target, headers };
-        requests.push(request);
-        const response = new FakeResponse(conn, request);
-        await script(request, response);
-        if (!response.done) await response.end();
-        if (response.closed) return;
-      }
-    } finally {
-      conns.delete(conn);
-      try {
-        conn.close();
-      } catch {
-        // Already closed.
-      }
-    }
-  };
-  const accepting = (async () => {
-    for await (const conn of listener) {
-      conns.add(conn);
-      const task = serve(conn).catch(() => {});
-      tasks.add(task);
-      task.finally(() => tasks.delete(task));
-    }
-  })().catch(() => {});
-  const { port } = listener.addr as Deno.NetAddr;
-  const close = async () => {
-    try {
-      listener.close();
-    } catch {
-      // Already closed.
-    }
-    for (const conn of conns) {
-      try {
-        conn.close();
-      } catch {
-        // Already closed.
-      }
-    }
-    await accepting;
-    await Promise.allSettled([...tasks]);
-  };
+  const server = startRawHttpServer(async (conn, { method, target, headers }) => {
+    const url = new URL(target, "http://gateway");
+    const request = { method, path: url.pathname, query: url.searchParams, target, headers };
+    requests.push(request);
+    const response = new FakeResponse(conn, request);
+    await script(request, response);
+    if (!response.done) await response.end();
+    return !response.closed;
+  });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${server.port}`,
     requests,
-    close,
-    [Symbol.asyncDispose]: close,
+    close: () => server.close(),
+    [Symbol.asyncDispose]: () => server.close(),
   };
 }
 

@@ -44,6 +44,8 @@ export interface OpenFaasGateway extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+import { startRawHttpServer } from "./raw_http_server.ts";
+
 const HOP_BY_HOP = [
   "connection",
   "keep-alive",
@@ -92,33 +94,9 @@ function goError(status: number, text: string): Uint8Array {
   );
 }
 
-async function readHead(
-  conn: Deno.Conn,
-  carry: { bytes: Uint8Array },
-): Promise<string | undefined> {
-  const buffer = new Uint8Array(16 * 1024);
-  for (;;) {
-    const text = new TextDecoder().decode(carry.bytes);
-    const end = text.indexOf("\r\n\r\n");
-    if (end !== -1) {
-      carry.bytes = carry.bytes.subarray(encoder.encode(text.slice(0, end + 4)).length);
-      return text.slice(0, end);
-    }
-    const n = await conn.read(buffer).catch(() => null);
-    if (n === null) return undefined;
-    const next = new Uint8Array(carry.bytes.length + n);
-    next.set(carry.bytes);
-    next.set(buffer.subarray(0, n), carry.bytes.length);
-    carry.bytes = next;
-  }
-}
-
 /** Starts a gateway on `127.0.0.1` (port chosen by the system) in front of `options.provider`. */
 export function startOpenFaasGateway(options: OpenFaasGatewayOptions): OpenFaasGateway {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const writeTimeoutMs = options.writeTimeoutMs ?? 60_000;
-  const conns = new Set<Deno.Conn>();
-  const tasks = new Set<Promise<void>>();
   const forwarded: Headers[] = [];
   let cuts = 0;
 
@@ -245,55 +223,16 @@ export function startOpenFaasGateway(options: OpenFaasGatewayOptions): OpenFaasG
     }
   };
 
-  const serve = async (conn: Deno.Conn) => {
-    const carry = { bytes: new Uint8Array(0) };
-    try {
-      for (;;) {
-        const head = await readHead(conn, carry);
-        if (head === undefined) return;
-        const [requestLine, ...lines] = head.split("\r\n");
-        const [method, target] = requestLine.split(" ");
-        const headers = new Headers();
-        for (const line of lines) {
-          const colon = line.indexOf(":");
-          if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
-        }
-        if (!(await answer(conn, method, target, headers))) return;
-      }
-    } finally {
-      conns.delete(conn);
-      try {
-        conn.close();
-      } catch { /* closed */ }
-    }
-  };
-  const accepting = (async () => {
-    for await (const conn of listener) {
-      conns.add(conn);
-      const task = serve(conn).catch(() => {});
-      tasks.add(task);
-      task.finally(() => tasks.delete(task));
-    }
-  })().catch(() => {});
-  const close = async () => {
-    try {
-      listener.close();
-    } catch { /* closed */ }
-    for (const conn of conns) {
-      try {
-        conn.close();
-      } catch { /* closed */ }
-    }
-    await accepting;
-    await Promise.allSettled([...tasks]);
-  };
+  const server = startRawHttpServer((conn, { method, target, headers }) =>
+    answer(conn, method, target, headers)
+  );
   return {
-    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    url: `http://127.0.0.1:${server.port}`,
     get cuts() {
       return cuts;
     },
     forwarded,
-    close,
-    [Symbol.asyncDispose]: close,
+    close: () => server.close(),
+    [Symbol.asyncDispose]: () => server.close(),
   };
 }
