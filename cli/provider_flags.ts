@@ -10,6 +10,7 @@ import {
   type ProviderOptions,
 } from "../lib/providers/create_provider.ts";
 import { UsageError } from "../lib/errors.ts";
+import { natsProvider } from "../lib/providers/nats/mod.ts";
 
 /** Provider flags, by long name; each takes a value. */
 export const PROVIDER_FLAGS = [
@@ -29,7 +30,17 @@ export const PROVIDER_FLAGS = [
   "journalctl",
   "upstream",
   "upstream-token",
-] as const;
+  ...natsProvider.flags.map((f) => f.name),
+];
+
+/** The nats provider's flags, from its definition, in this help's columns. */
+function natsFlagsHelp(): string {
+  return natsProvider.flags.map((f, i) => {
+    const flag = `${i === 0 ? "  nats" : ""}`.padEnd(14) + `--${f.name} ${f.value}`;
+    const help = f.help + (f.env === undefined ? "" : ` (env ${f.env})`);
+    return flag.length < 31 ? flag.padEnd(31) + help : `${flag}\n${"".padEnd(31)}${help}`;
+  }).join("\n");
+}
 
 /** Help text for the provider flags, shared by both commands. */
 export const PROVIDER_FLAGS_HELP = `PROVIDERS
@@ -52,6 +63,7 @@ export const PROVIDER_FLAGS_HELP = `PROVIDERS
               --journalctl PATH  the journalctl program
   openfaas    --upstream URL   another gateway to relay (credentials as http://user:pw@host
                                or --upstream-token TOKEN, env FNLOGS_UPSTREAM_TOKEN)
+${natsFlagsHelp()}
       --max-line-length N      longer lines are cut with a marker (default 65536)
 `;
 
@@ -144,5 +156,6 @@ export function parseProviderFlags(
     journalctl: get("journalctl"),
     upstream,
     upstreamAuth,
+    nats: kind === "nats" ? natsProvider.options(get, env) : undefined,
   };
 }

@@ -12,11 +12,19 @@ import { KubeConfig } from "./kubernetes/kube_config.ts";
 import { KubernetesProvider } from "./kubernetes/provider.ts";
 import { LocalProvider } from "./local/provider.ts";
 import { OpenFaasProvider } from "./openfaas/provider.ts";
+import { type NatsFlagOptions, natsProvider } from "./nats/mod.ts";
 import { loadStackFile } from "./local/stack_file.ts";
 import type { LogProvider } from "../types.ts";
 
 /** The providers fnlogs knows. */
-export const PROVIDER_KINDS = ["local", "kubernetes", "docker", "journald", "openfaas"] as const;
+export const PROVIDER_KINDS = [
+  "local",
+  "kubernetes",
+  "docker",
+  "journald",
+  "openfaas",
+  "nats",
+] as const;
 
 /** One of {@linkcode PROVIDER_KINDS}. */
 export type ProviderKind = typeof PROVIDER_KINDS[number];
@@ -50,6 +58,8 @@ export interface ProviderOptions {
   readonly journalDir?: string;
   /** journald: the journalctl program (default `journalctl`). */
   readonly journalctl?: string;
+  /** nats: what its flags say (see `lib/providers/nats/mod.ts`). */
+  readonly nats?: NatsFlagOptions;
   /** The namespace used when a request names none (provider default otherwise). */
   readonly namespace?: string;
   /** Notices about the provider's own work (restarts, retries), for stderr. */
@@ -114,6 +124,12 @@ export async function createProvider(options: ProviderOptions): Promise<LogProvi
         upstream: options.upstream,
         auth: options.upstreamAuth,
         defaultNamespace: options.namespace,
+      });
+    case "nats":
+      return await natsProvider.create({
+        ...options.nats ?? { servers: [] },
+        defaultNamespace: options.namespace,
+        onNotice: options.onNotice,
       });
     case "journald":
       return new JournaldProvider({

@@ -1,0 +1,15 @@
+import { NatsFixture } from "./tests/helpers/nats_server.ts";
+import { connectNats } from "./lib/providers/nats/connection.ts";
+import { jetstreamManager } from "@nats-io/jetstream";
+const t = performance.now();
+await using f = await NatsFixture.cluster();
+console.log("up", performance.now() - t);
+const nc = await connectNats({ servers: f.urls, name: "t", onNotice: console.log });
+const jsm = await jetstreamManager(nc, { checkAPI: false });
+await jsm.streams.add({ name: "S", subjects: ["fnlogs.>"], num_replicas: 3 });
+console.log("stream", performance.now() - t, (await jsm.streams.info("S")).cluster);
+const js = (await import("@nats-io/jetstream")).jetstream(nc);
+await js.publish("fnlogs.a.b.c", "x"); await js.publish("fnlogs.a.b.d", "y");
+const m = await jsm.streams.getMessage("S", { last_by_subj: "fnlogs.a.b.>" }).catch(e => e.message);
+console.log(m?.seq, m?.subject);
+await nc.close();
