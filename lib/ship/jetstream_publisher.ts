@@ -1,8 +1,8 @@
 /**
  * Pipelined JetStream publishing with a bounded number of messages awaiting
- * their acknowledgement: `publish` returns at once while there is room and
- * waits when there is none, so a slow or absent broker slows the reader that
- * feeds it. Every message carries its `Nats-Msg-Id`; a message not
+ * their acknowledgement: the caller publishes while there is room and waits
+ * for room otherwise, so a slow or absent broker slows the reader that feeds
+ * it. Every message carries its `Nats-Msg-Id`; a message not
  * acknowledged in time, refused for want of a stream leader, or in flight
  * when the connection dropped is sent again with the same id, and the
  * broker's duplicate window drops the copies.
@@ -79,6 +79,7 @@ export class JetStreamPublisher {
   #connected = true;
   #failure?: Error;
   #waiters: (() => void)[] = [];
+  readonly #lowWater: number;
   #monitor: ReturnType<typeof setInterval>;
   #lastNotice = 0;
   #statusLoop: { stop?(): void };
@@ -86,6 +87,7 @@ export class JetStreamPublisher {
   constructor(nc: NatsConnection, options: JetStreamPublisherOptions = {}) {
     this.#nc = nc;
     this.#max = options.maxInFlight ?? 4096;
+    this.#lowWater = Math.floor(this.#max * 3 / 4);
     this.#timeoutMs = options.ackTimeoutMs ?? 5000;
     this.#onNotice = options.onNotice ?? (() => {});
     this.#sub = nc.subscribe(`${this.#inbox}.*`, {
@@ -123,11 +125,26 @@ export class JetStreamPublisher {
     };
   }
 
-  /** Sends one message; resolves once there is room for the next. Rejects once the publisher failed. */
-  async publish(message: OutgoingMessage): Promise<void> {
-    while (this.#entries.size >= this.#max && this.#failure === undefined) {
+  /** Whether {@linkcode publish} may be called now (fewer than `maxInFlight` await their ack). */
+  get hasRoom(): boolean {
+    return this.#entries.size < this.#max;
+  }
+
+  /** Resolves once there is room (or the publisher failed). */
+  async waitForRoom(): Promise<void> {
+    // Woken at three quarters, so that sends go out in runs, not one per ack.
+    while (this.#entries.size > this.#lowWater && this.#failure === undefined) {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
+  }
+
+  /**
+   * Sends one message, synchronously, so that a batch published in one go
+   * leaves in one socket write. Call it only with {@linkcode hasRoom}
+   * (beyond it, messages still go out but the bound is not kept). Throws
+   * once the publisher failed.
+   */
+  publish(message: OutgoingMessage): void {
     if (this.#failure !== undefined) throw this.#failure;
     const h = headers();
     h.set(MSG_ID_HEADER, message.msgId);
@@ -195,7 +212,8 @@ export class JetStreamPublisher {
     this.#entries.delete(token);
     this.#acked++;
     if (ack.duplicate) this.#duplicates++;
-    this.#wakeAll();
+    const size = this.#entries.size;
+    if (size === 0 || size === this.#lowWater) this.#wakeAll();
   }
 
   #resendLate(): void {

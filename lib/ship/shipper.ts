@@ -96,7 +96,8 @@ export async function ship(options: ShipOptions): Promise<ShipSummary> {
         ? record
         : { ...record, name, namespace };
       const subject = logSubject(prefix, { namespace, name, instance: record.instance });
-      await publisher.publish({
+      if (!publisher.hasRoom) await publisher.waitForRoom();
+      publisher.publish({
         subject,
         payload: encodeRecordPayload(line),
         msgId: messageId(subject, record.timestamp, occurrence),
