@@ -3,6 +3,7 @@
  * record of a function once the stream holds `count` of them, and the
  * stream's message count.
  */
+import { assertEquals } from "@std/assert";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "../../lib/providers/nats/connection.ts";
 import { NatsProvider } from "../../lib/providers/nats/provider.ts";
@@ -53,4 +54,15 @@ export async function countedStack(dir: string, count: number, burst: number, in
     `functions:\n  counted:\n    fnlogs:\n      command: ["deno", "run", "${fn}", "${count}", "${burst}", "${intervalMs}"]\n      restart: never\n`,
   );
   return path;
+}
+
+/**
+ * Asserts that `actual` holds every line of `expected` exactly once (as
+ * sets with counts; order aside), and says whether the order was kept.
+ */
+export function assertExactlyOnce(actual: string[], expected: string[]): boolean {
+  const sorted = (lines: string[]) => [...lines].sort();
+  assertEquals(actual.length, expected.length, "line count");
+  assertEquals(sorted(actual), sorted(expected));
+  return actual.every((line, i) => line === expected[i]);
 }

@@ -90,10 +90,29 @@ export class OrderedReader {
     this.#hbMs = options.heartbeatMs ?? 1000;
   }
 
-  /** Makes the consumer and starts reading; rejects when the first consumer cannot be made. */
-  static async open(options: OrderedReaderOptions): Promise<OrderedReader> {
+  /**
+   * Makes the consumer and starts reading. A consumer that cannot be made
+   * (a cluster electing a leader answers nothing for a while) is asked for
+   * again with backoff, up to `attempts` times; then it rejects.
+   */
+  static async open(options: OrderedReaderOptions, attempts = 5): Promise<OrderedReader> {
     const reader = new OrderedReader(options);
-    await reader.#create();
+    for (let attempt = 1;; attempt++) {
+      try {
+        await reader.#create();
+        break;
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+        const delay = reader.#backoff.next();
+        options.onNotice?.(
+          `nats: cannot make a consumer on ${options.stream} (${
+            error instanceof Error ? error.message : error
+          }); retrying in ${delay} ms`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    reader.#backoff.reset();
     reader.#watch();
     return reader;
   }
