@@ -27,6 +27,8 @@ export interface JetStreamPublisherOptions {
   readonly ackTimeoutMs?: number;
   /** Told about retries and refusals, at most once a second. */
   readonly onNotice?: (message: string) => void;
+  /** Told once when the publisher fails for good (refused, denied): later publishes throw it. */
+  readonly onFailure?: (error: Error) => void;
 }
 
 /** One message to publish. */
@@ -69,6 +71,7 @@ export class JetStreamPublisher {
   readonly #max: number;
   readonly #timeoutMs: number;
   readonly #onNotice: (message: string) => void;
+  #onFailure?: (error: Error) => void;
   readonly #inbox = createInbox();
   readonly #sub: Subscription;
   readonly #entries = new Map<number, Entry>();
@@ -90,6 +93,7 @@ export class JetStreamPublisher {
     this.#lowWater = Math.floor(this.#max * 3 / 4);
     this.#timeoutMs = options.ackTimeoutMs ?? 5000;
     this.#onNotice = options.onNotice ?? (() => {});
+    this.#onFailure = options.onFailure;
     this.#sub = nc.subscribe(`${this.#inbox}.*`, {
       callback: (_error, msg) => this.#onAck(msg.subject, msg.data, msg.headers),
     });
@@ -121,7 +125,7 @@ export class JetStreamPublisher {
       duplicates: this.#duplicates,
       retries: this.#retries,
       inFlight: this.#entries.size,
-      lagMs: oldest === Infinity ? 0 : Math.max(0, Date.now() - oldest),
+      lagMs: oldest === Infinity ? 0 : Math.max(0, Math.round(Date.now() - oldest)),
     };
   }
 
@@ -243,6 +247,7 @@ export class JetStreamPublisher {
   }
 
   #fail(error: Error): void {
+    if (this.#failure === undefined) this.#onFailure?.(error);
     this.#failure ??= error;
     this.#wakeAll();
   }
@@ -256,6 +261,7 @@ export class JetStreamPublisher {
 
   /** Stops the timers and the acknowledgement subscription (call after {@linkcode flush}). */
   close(): void {
+    this.#onFailure = undefined;
     clearInterval(this.#monitor);
     this.#statusLoop.stop?.();
     this.#sub.unsubscribe();

@@ -66,13 +66,14 @@ export async function ship(options: ShipOptions): Promise<ShipSummary> {
   const namespace = options.namespace ?? provider.defaultNamespace;
   const jsm = await jetstreamManager(nc, { checkAPI: false });
   await ensureStream(jsm, settings, notice);
+  let accepted = 0, functions = 0;
+  let failure: unknown;
   const publisher = new JetStreamPublisher(nc, {
     maxInFlight: options.maxInFlight,
     ackTimeoutMs: options.ackTimeoutMs,
     onNotice: notice,
+    onFailure: (error) => fail(error),
   });
-  let accepted = 0, functions = 0;
-  let failure: unknown;
   const fail = (error: unknown) => {
     failure ??= error;
     stop.abort(error);

@@ -119,6 +119,7 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
       });
       if (attempt > 0) notice(`connected to NATS at ${nc.getServer()}`);
       (async () => {
+        let lastError = "";
         for await (const status of nc.status()) {
           if (status.type === "disconnect") {
             notice(`lost NATS server ${status.server}; reconnecting with backoff`);
@@ -126,7 +127,9 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
             reconnects.reset();
             notice(`reconnected to NATS at ${status.server}`);
           } else if (status.type === "error") {
-            notice(`NATS error: ${describeNatsError(status.error)}`);
+            const text = describeNatsError(status.error);
+            if (text !== lastError) notice(`NATS error: ${text}`);
+            lastError = text;
           }
         }
       })().catch(() => {});

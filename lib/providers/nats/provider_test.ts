@@ -81,7 +81,11 @@ Deno.test({
 
       for (const tail of [1, 7, 1500, 2999, 3000, 5000]) {
         const { stream } = await provider.openLogs({ name: "fn", tail, follow: false });
-        assertEquals((await texts(stream)).map((r) => r.text), expected.slice(-tail), `tail ${tail}`);
+        assertEquals(
+          (await texts(stream)).map((r) => r.text),
+          expected.slice(-tail),
+          `tail ${tail}`,
+        );
       }
 
       const since = await provider.openLogs({
@@ -91,8 +95,17 @@ Deno.test({
       });
       assertEquals((await texts(since.stream)).map((r) => r.text), expected.slice(2500));
 
-      const instance = await provider.openLogs({ name: "fn", instance: "b.1", tail: 3, follow: false });
-      assertEquals((await texts(instance.stream)).map((r) => r.text), ["fn 2995", "fn 2997", "fn 2999"]);
+      const instance = await provider.openLogs({
+        name: "fn",
+        instance: "b.1",
+        tail: 3,
+        follow: false,
+      });
+      assertEquals((await texts(instance.stream)).map((r) => r.text), [
+        "fn 2995",
+        "fn 2997",
+        "fn 2999",
+      ]);
 
       // A cursor resumes exactly after its record, also with a follow.
       const cursor = records[1233].cursor!;
