@@ -8,6 +8,7 @@ import { parseArgs } from "@std/cli";
 import { measureCloseDetection } from "./close_detection.ts";
 import { measureFanOut } from "./fan_out.ts";
 import { measureLatency } from "./latency.ts";
+import { measureNats } from "./nats.ts";
 import { measureManyFollowers } from "./many_followers.ts";
 import { measureRelay } from "./relay.ts";
 import { measureSlowReader } from "./slow_reader.ts";
@@ -33,6 +34,7 @@ const sections: [string, (quick: boolean) => Promise<Row[]>][] = [
   ["fan-out", measureFanOut],
   ["many-followers", measureManyFollowers],
   ["relay", measureRelay],
+  ["nats", measureNats],
 ];
 
 const rows: Row[] = [];
