@@ -111,10 +111,8 @@ Deno.test({
       const cursor = records[1233].cursor!;
       const resumed = await provider.openLogs({ name: "fn", cursor, tail: 1, follow: true });
       assertEquals(resumed.fromCursor, true);
-      const jsm = await jetstreamManager(
-        await connectNats({ servers: nats.urls, name: "check" }),
-        { checkAPI: false },
-      );
+      const checker = await connectNats({ servers: nats.urls, name: "check" });
+      const jsm = await jetstreamManager(checker, { checkAPI: false });
       assertEquals((await jsm.streams.info("FNLOGS")).state.consumer_count, 1);
       assertEquals(
         (await texts(resumed.stream, 3000 - 1234)).map((r) => r.text),
@@ -145,7 +143,7 @@ Deno.test({
         () => provider.openLogs({ name: "missing", follow: false }),
         FunctionNotFoundError,
       );
-      await jsm.nc.close();
+      await checker.close();
     } finally {
       await provider.close();
     }
