@@ -13,11 +13,11 @@
  *   was written, through `fnlogs ship`, the broker, `fnlogs serve
  *   --provider nats` and `fnlogs logs -f`.
  */
-import { TextLineStream } from "@std/streams";
-import { createInbox, headers } from "@nats-io/transport-node";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { createInbox, headers, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream, type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { Row } from "./main.ts";
-import { epochMs, MAIN, percentile, ROOT, RUN_FLAGS, until } from "./harness.ts";
+import { percentile, ROOT, until } from "./harness.ts";
+import { followLags } from "./latency.ts";
 import { NatsFixture, natsServerAvailable } from "../tests/helpers/nats_server.ts";
 import { startFnlogs } from "../tests/helpers/fnlogs_process.ts";
 import { startServeProcess } from "../tests/helpers/serve_process.ts";
@@ -88,6 +88,26 @@ async function fresh(urls: string[]) {
 
 const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
 
+/** Ships `n` bulk lines with `ship()` into `fixture`'s fresh stream; resolves once all are stored. */
+async function shipAll(fixture: { nc: NatsConnection; jsm: JetStreamManager }, n: number) {
+  const controller = new AbortController();
+  const run = ship({
+    provider: bulkProvider(n),
+    nc: fixture.nc,
+    stream: STREAM,
+    statsIntervalMs: 0,
+    onNotice: () => {},
+    signal: controller.signal,
+  });
+  await until(
+    async () => (await fixture.jsm.streams.info("FNLOGS")).state.messages >= n,
+    600_000,
+    20,
+  );
+  controller.abort();
+  await run;
+}
+
 /** Lines acknowledged per second: the shipper, and the two baselines. */
 async function shipping(urls: string[], n: number): Promise<number[]> {
   const subject = logSubject("fnlogs", line(0));
@@ -140,24 +160,9 @@ async function shipping(urls: string[], n: number): Promise<number[]> {
 
   // The shipper.
   const fixture = await fresh(urls);
-  const controller = new AbortController();
   start = performance.now();
-  const run = ship({
-    provider: bulkProvider(n),
-    nc: fixture.nc,
-    stream: STREAM,
-    statsIntervalMs: 0,
-    onNotice: () => {},
-    signal: controller.signal,
-  });
-  await until(
-    async () => (await fixture.jsm.streams.info("FNLOGS")).state.messages >= n,
-    300_000,
-    20,
-  );
+  await shipAll(fixture, n);
   const shipped = rate(n, performance.now() - start);
-  controller.abort();
-  await run;
   await fixture.nc.close();
   return [shipped, library, bare];
 }
@@ -165,22 +170,7 @@ async function shipping(urls: string[], n: number): Promise<number[]> {
 /** A history of `n` lines read from the stream: through fnlogs serve to curl, and bare. */
 async function serving(urls: string[], n: number): Promise<number[]> {
   const fixture = await fresh(urls);
-  const controller = new AbortController();
-  const run = ship({
-    provider: bulkProvider(n),
-    nc: fixture.nc,
-    stream: STREAM,
-    statsIntervalMs: 0,
-    onNotice: () => {},
-    signal: controller.signal,
-  });
-  await until(
-    async () => (await fixture.jsm.streams.info("FNLOGS")).state.messages >= n,
-    600_000,
-    100,
-  );
-  controller.abort();
-  await run;
+  await shipAll(fixture, n);
 
   let start = performance.now();
   const reader = await OrderedReader.open({
@@ -241,37 +231,7 @@ async function latency(urls: string[], samples: number): Promise<number[]> {
     urls[0],
     "--quiet",
   ]);
-  const client = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...RUN_FLAGS,
-      MAIN,
-      "logs",
-      "ticker100",
-      "-g",
-      server.url,
-      "-f",
-      "--tail",
-      "1",
-      "--time-format=",
-    ],
-    stdout: "piped",
-    stderr: "null",
-    stdin: "null",
-  }).spawn();
-  const lags: number[] = [];
-  const lines: TransformStream<string, string> = new TextLineStream();
-  let skip = 5;
-  for await (const text of client.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(lines)) {
-    const now = epochMs();
-    const micros = text.match(/t=(\d+)/)?.[1];
-    if (micros === undefined || skip-- > 0) continue;
-    lags.push(now - Number(micros) / 1000);
-    if (lags.length >= samples) break;
-  }
-  client.kill("SIGTERM");
-  await client.status;
-  return lags.sort((a, b) => a - b);
+  return await followLags(server.url, "ticker100", samples);
 }
 
 export async function measureNats(quick: boolean): Promise<Row[]> {
