@@ -62,6 +62,22 @@ export interface NatsProviderOptions {
 const CURSOR = /^([0-9a-z]+)-(\d+)$/;
 const decoder = new TextDecoder();
 
+/**
+ * Runs a JetStream API call again (up to 3 times, 250 ms apart) when it
+ * timed out: a cluster that lost its stream leader answers nothing until it
+ * has elected another.
+ */
+async function retryTimeouts<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= 3 || !/timeout|no responders/i.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 /** The stream's identity in cursors: its creation time, so a stream made again never matches. */
 function epochOf(info: StreamInfo): string {
   const ms = Date.parse(info.created);
@@ -129,9 +145,11 @@ export class NatsProvider implements LogProvider {
   /** Stream info, with the broker's failures as {@linkcode UpstreamError}. */
   async #info(subjectsFilter?: string): Promise<StreamInfo> {
     try {
-      return await this.#jsm.streams.info(
-        this.#stream,
-        subjectsFilter === undefined ? undefined : { subjects_filter: subjectsFilter },
+      return await retryTimeouts(() =>
+        this.#jsm.streams.info(
+          this.#stream,
+          subjectsFilter === undefined ? undefined : { subjects_filter: subjectsFilter },
+        )
       );
     } catch (error) {
       const text = describeNatsError(error);
@@ -176,7 +194,9 @@ export class NatsProvider implements LogProvider {
   /** The sequence of the last message of `filter`, or `undefined`. */
   async #lastSeq(filter: string): Promise<number | undefined> {
     try {
-      const message = await this.#jsm.streams.getMessage(this.#stream, { last_by_subj: filter });
+      const message = await retryTimeouts(() =>
+        this.#jsm.streams.getMessage(this.#stream, { last_by_subj: filter })
+      );
       return message?.seq;
     } catch (error) {
       if (/no message found|not found/i.test(String(error))) return undefined;
