@@ -55,9 +55,9 @@ function options(
 ): NatsFlagOptions {
   const urls = get("nats") ?? env("FNLOGS_NATS_URL");
   if (urls === undefined) throw new UsageError("--provider nats needs --nats URL");
-  let servers: string[];
+  const servers = [urls];
   try {
-    servers = parseNatsServers([urls]).servers.length > 0 ? [urls] : [];
+    parseNatsServers(servers);
   } catch (error) {
     throw new UsageError(`--nats: ${(error as Error).message}`);
   }

@@ -80,7 +80,6 @@ export class OrderedReader {
   #resetting = false;
   #closed = false;
   #ended = false;
-  #failure?: unknown;
   #backoff = new Backoff({ initialMs: 100, capMs: 2000 });
   #status?: AsyncIterable<{ type: string }> & { stop?: () => void };
 
@@ -127,9 +126,8 @@ export class OrderedReader {
     return this.#ended;
   }
 
-  /** Everything queued now (possibly nothing). Throws what failed the reader. */
+  /** Everything queued now (possibly nothing). */
   take(): StoredMessage[] {
-    if (this.#failure !== undefined) throw this.#failure;
     const out = this.#queue;
     this.#queue = [];
     const flow = this.#pendingFlow;
@@ -140,9 +138,9 @@ export class OrderedReader {
     return out;
   }
 
-  /** Resolves once something is queued, the reader ended or failed, or it was closed. */
+  /** Resolves once something is queued, the reader ended, or it was closed. */
   wait(): Promise<void> {
-    if (this.#queue.length > 0 || this.#ended || this.#closed || this.#failure !== undefined) {
+    if (this.#queue.length > 0 || this.#ended || this.#closed) {
       return Promise.resolve();
     }
     return new Promise((resolve) => this.#waker = resolve);
