@@ -17,6 +17,7 @@ import {
   type Subscription,
 } from "@nats-io/transport-node";
 import { UpstreamError } from "../errors.ts";
+import { parseTimestamp } from "../time/timestamp.ts";
 import { MSG_ID_HEADER, SOURCE_CURSOR_HEADER } from "../providers/nats/record_codec.ts";
 
 /** Options for {@linkcode JetStreamPublisher}. */
@@ -38,8 +39,8 @@ export interface OutgoingMessage {
   readonly msgId: string;
   /** The source provider's cursor, stored in `Fnlogs-Cursor`. */
   readonly sourceCursor?: string;
-  /** When the line was written (epoch ms), for the lag. */
-  readonly writtenMs: number;
+  /** When the line was written (RFC3339), for the lag. */
+  readonly timestamp: string;
 }
 
 interface Entry {
@@ -117,8 +118,10 @@ export class JetStreamPublisher {
   get stats(): PublisherStats {
     let oldest = Infinity;
     for (const entry of this.#entries.values()) {
-      oldest = Math.min(oldest, entry.message.writtenMs);
-      break; // Map order is publish order: the first is the oldest.
+      // Map order is publish order: the first is the oldest.
+      const t = parseTimestamp(entry.message.timestamp);
+      if (t !== undefined) oldest = t.seconds * 1000 + t.nanos / 1e6;
+      break;
     }
     return {
       acked: this.#acked,

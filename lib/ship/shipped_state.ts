@@ -54,7 +54,7 @@ export interface ResumeQuery {
 export class ShippedState {
   readonly #marks: Map<string, InstanceMark>;
   /** While reading: per instance, the timestamp being counted and the next occurrence. */
-  #counting = new Map<string, { timestamp: string; next: number }>();
+  #counting = new Map<string, { timestamp: string; next: number; past: boolean }>();
   #cursor?: string;
 
   constructor(marks: Map<string, InstanceMark> = new Map(), cursor?: string) {
@@ -86,7 +86,7 @@ export class ShippedState {
     this.#counting = new Map(
       [...this.#marks].map(([instance, mark]) => [
         instance,
-        { timestamp: mark.timestamp, next: mark.occurrence + 1 },
+        { timestamp: mark.timestamp, next: mark.occurrence + 1, past: true },
       ]),
     );
   }
@@ -103,15 +103,22 @@ export class ShippedState {
   next(record: LogRecord): number | undefined {
     const { instance, timestamp } = record;
     let count = this.#counting.get(instance);
-    if (count === undefined || count.timestamp !== timestamp) {
-      count = { timestamp, next: 0 };
+    if (count === undefined) {
+      count = { timestamp, next: 0, past: false };
       this.#counting.set(instance, count);
+    } else if (count.timestamp !== timestamp) {
+      count.timestamp = timestamp;
+      count.next = 0;
     }
     const occurrence = count.next++;
-    const mark = this.#marks.get(instance);
-    if (mark !== undefined) {
-      const order = compareTimestamps(timestamp, mark.timestamp);
-      if (order < 0 || (order === 0 && occurrence <= mark.occurrence)) return undefined;
+    if (!count.past) {
+      // Until this read passes the instance's mark, lines may be ones shipped already.
+      const mark = this.#marks.get(instance);
+      if (mark !== undefined) {
+        const order = compareTimestamps(timestamp, mark.timestamp);
+        if (order < 0 || (order === 0 && occurrence <= mark.occurrence)) return undefined;
+      }
+      count.past = true;
     }
     this.#marks.set(instance, { timestamp, occurrence });
     if (record.cursor !== undefined) this.#cursor = record.cursor;

@@ -11,7 +11,6 @@ import type { LogProvider, LogRecord } from "../types.ts";
 import { describeError, FunctionNotFoundError, UpstreamError } from "../errors.ts";
 import { Backoff } from "../async/backoff.ts";
 import { abortableSleep } from "../async/abortable_sleep.ts";
-import { parseTimestamp } from "../time/timestamp.ts";
 import { encodeRecordPayload, messageId } from "../providers/nats/record_codec.ts";
 import { logSubject } from "../providers/nats/subject.ts";
 import { JetStreamPublisher, type PublisherStats } from "./jetstream_publisher.ts";
@@ -46,11 +45,6 @@ export interface ShipSummary extends PublisherStats {
   /** Lines read from the provider and handed to the broker. */
   readonly accepted: number;
   readonly functions: number;
-}
-
-function writtenMs(record: LogRecord): number {
-  const t = parseTimestamp(record.timestamp);
-  return t === undefined ? Date.now() : t.seconds * 1000 + t.nanos / 1e6;
 }
 
 /**
@@ -103,7 +97,7 @@ export async function ship(options: ShipOptions): Promise<ShipSummary> {
         payload: encodeRecordPayload(line),
         msgId: messageId(subject, record.timestamp, occurrence),
         sourceCursor: record.cursor,
-        writtenMs: writtenMs(record),
+        timestamp: record.timestamp,
       });
       accepted++;
     }

@@ -38,7 +38,7 @@ async function fill(urls: string[], lines: number) {
       subject,
       payload: encodeRecordPayload(record),
       msgId: messageId(subject, record.timestamp, 0),
-      writtenMs: 0,
+      timestamp: record.timestamp,
     });
   };
   for (let i = 0; i < lines; i++) {
