@@ -24,11 +24,13 @@ export type ReaderStart =
   | { readonly seq: number }
   | { readonly time: string };
 
-/** One stored message. */
+/** One stored message, or (with `missed`) a notice that retention dropped messages before it. */
 export interface StoredMessage {
   readonly seq: number;
   readonly subject: string;
   readonly data: Uint8Array;
+  /** Set on a notice: at most this many messages were dropped unread (every subject counted). */
+  readonly missed?: number;
 }
 
 /** Options for {@linkcode OrderedReader}. */
@@ -68,7 +70,13 @@ export class OrderedReader {
   readonly #maxQueued: number;
   readonly #hbMs: number;
   #queue: StoredMessage[] = [];
+  /** The last sequence queued, and the last that arrived (held ones included). */
   #lastSeq = 0;
+  #arrivedSeq = 0;
+  /** Deliveries held while the stream's first sequence is looked up. */
+  #held?: StoredMessage[];
+  #firstSeq = 0;
+  #firstSeqAt = -Infinity;
   #dseq = 0;
   #deliver = "";
   #sub?: Subscription;
@@ -154,8 +162,8 @@ export class OrderedReader {
 
   #startConfig() {
     const o = this.#o;
-    if (this.#lastSeq > 0) {
-      return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.#lastSeq + 1 };
+    if (this.#arrivedSeq > 0) {
+      return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.#arrivedSeq + 1 };
     }
     if ("seq" in o.start) {
       return {
@@ -211,11 +219,25 @@ export class OrderedReader {
         return;
       }
       this.#dseq = delivery.dseq;
-      if (delivery.sseq <= this.#lastSeq) return;
-      this.#lastSeq = delivery.sseq;
-      this.#queue.push({ seq: delivery.sseq, subject: msg.subject, data: msg.data });
-      if (this.#o.endSeq !== undefined && delivery.sseq >= this.#o.endSeq) this.#end();
-      this.#wake();
+      if (delivery.sseq <= this.#arrivedSeq) return;
+      this.#arrivedSeq = delivery.sseq;
+      const message = { seq: delivery.sseq, subject: msg.subject, data: msg.data };
+      if (this.#held !== undefined) {
+        this.#held.push(message);
+      } else if (
+        message.seq > this.#lastSeq + 1 && this.#lastSeq > 0 &&
+        performance.now() - this.#firstSeqAt > 1000
+      ) {
+        // A jump: other subjects, or messages retention dropped. Ask (at most once a second).
+        this.#held = [message];
+        this.#refreshFirstSeq().finally(() => {
+          const held = this.#held ?? [];
+          this.#held = undefined;
+          for (const m of held) this.#accept(m);
+        });
+      } else {
+        this.#accept(message);
+      }
       return;
     }
     // A status message: idle heartbeat (maybe saying the consumer stalled) or flow control.
@@ -226,6 +248,30 @@ export class OrderedReader {
     } else if (stalled && this.#queue.length < this.#maxQueued) {
       this.#o.nc.publish(stalled);
     }
+  }
+
+  /** Queues a delivery, after a gap notice when retention dropped what came before it. */
+  #accept(message: StoredMessage): void {
+    if (this.#closed || this.#ended) return;
+    const after = this.#lastSeq + 1;
+    if (message.seq > after && this.#lastSeq > 0 && this.#firstSeq > after) {
+      const missed = Math.min(this.#firstSeq, message.seq) - after;
+      this.#queue.push({ seq: this.#lastSeq, subject: "", data: new Uint8Array(), missed });
+    }
+    this.#lastSeq = message.seq;
+    this.#queue.push(message);
+    if (this.#o.endSeq !== undefined && message.seq >= this.#o.endSeq) this.#end();
+    this.#wake();
+  }
+
+  async #refreshFirstSeq(): Promise<void> {
+    try {
+      const info = await this.#o.jsm.streams.info(this.#o.stream);
+      this.#firstSeq = info.state.first_seq;
+    } catch {
+      // Unknown for now: no gap is told.
+    }
+    this.#firstSeqAt = performance.now();
   }
 
   #end(): void {
@@ -250,7 +296,7 @@ export class OrderedReader {
     this.#resetting = true;
     this.#release();
     (async () => {
-      this.#o.onNotice?.(`nats: reading ${this.#o.filter} again after ${this.#lastSeq}: ${why}`);
+      this.#o.onNotice?.(`nats: reading ${this.#o.filter} again after ${this.#arrivedSeq}: ${why}`);
       while (!this.#closed) {
         try {
           await this.#create();

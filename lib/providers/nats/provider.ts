@@ -53,6 +53,11 @@ export interface NatsProviderOptions {
    * missed (default 10 s; lines older than `since` are dropped here).
    */
   readonly sinceSlackMs?: number;
+  /**
+   * Messages a reader keeps before it stops answering the broker's flow
+   * control (default 20,000): how far ahead of a slow client a stream reads.
+   */
+  readonly maxQueued?: number;
   /** Connection and consumer notices, for stderr. */
   readonly onNotice?: (message: string) => void;
   /** Aborting stops waiting for the first connection. */
@@ -76,6 +81,20 @@ async function retryTimeouts<T>(call: () => Promise<T>): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
+}
+
+/** A notice that retention dropped up to `missed` messages before they were read. */
+function gapRecord(name: string, namespace: string, missed: number): LogRecord {
+  const now = Date.now();
+  return {
+    name,
+    namespace,
+    instance: "",
+    timestamp: formatTimestamp(Math.floor(now / 1000), (now % 1000) * 1e6),
+    text:
+      `[fnlogs] up to ${missed} lines missed: the stream's retention dropped them before they were read`,
+    missed,
+  };
 }
 
 /** The stream's identity in cursors: its creation time, so a stream made again never matches. */
@@ -115,6 +134,7 @@ export class NatsProvider implements LogProvider {
   readonly #stream: string;
   readonly #prefix: string;
   readonly #sinceSlackMs: number;
+  readonly #maxQueued?: number;
   readonly #onNotice?: (message: string) => void;
   readonly #open = new Set<OrderedReader>();
   #closed = false;
@@ -126,6 +146,7 @@ export class NatsProvider implements LogProvider {
     this.#prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
     this.defaultNamespace = options.defaultNamespace ?? "openfaas-fn";
     this.#sinceSlackMs = options.sinceSlackMs ?? 10_000;
+    this.#maxQueued = options.maxQueued;
     this.#onNotice = options.onNotice;
   }
 
@@ -267,15 +288,7 @@ export class NatsProvider implements LogProvider {
     }
     signal?.throwIfAborted();
 
-    const gap: LogRecord[] = missed === 0 ? [] : [{
-      name: query.name,
-      namespace,
-      instance: "",
-      timestamp: formatTimestamp(Math.floor(Date.now() / 1000), (Date.now() % 1000) * 1e6),
-      text:
-        `[fnlogs] up to ${missed} lines missed: the stream's retention dropped them before they were read`,
-      missed,
-    }];
+    const gap: LogRecord[] = missed === 0 ? [] : [gapRecord(query.name, namespace, missed)];
     const empty = endSeq === undefined ? !query.follow : "seq" in start && start.seq > endSeq;
     if (empty) {
       return { stream: ReadableStream.from(gap.length > 0 ? [gap] : []), fromCursor };
@@ -290,6 +303,7 @@ export class NatsProvider implements LogProvider {
         filter,
         start,
         endSeq,
+        maxQueued: this.#maxQueued,
         onNotice: this.#onNotice,
       });
     } catch (error) {
@@ -308,14 +322,15 @@ export class NatsProvider implements LogProvider {
       return reader.close();
     };
     let controller: ReadableStreamDefaultController<LogBatch> | undefined;
-    const onAbort = () => {
-      release();
-      try {
-        controller?.error(signal?.reason);
-      } catch {
-        // Already closed.
-      }
-    };
+    // The stream errors once the consumer is deleted, so a reader that sees the error knows.
+    const onAbort = () =>
+      void release().finally(() => {
+        try {
+          controller?.error(signal?.reason);
+        } catch {
+          // Already closed.
+        }
+      });
     signal?.addEventListener("abort", onAbort, { once: true });
 
     let pending: LogRecord[] | undefined = gap.length > 0 ? gap : undefined;
@@ -343,6 +358,10 @@ export class NatsProvider implements LogProvider {
           }
           const batch: LogRecord[] = [];
           for (const message of messages) {
+            if (message.missed !== undefined) {
+              batch.push(gapRecord(query.name, namespace, message.missed));
+              continue;
+            }
             if (skip > 0) {
               skip--;
               continue;
