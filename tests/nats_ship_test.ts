@@ -5,7 +5,7 @@
 import { assertEquals, assertMatch } from "@std/assert";
 import { NatsFixture, natsServerAvailable } from "./helpers/nats_server.ts";
 import { startFnlogs } from "./helpers/fnlogs_process.ts";
-import { followUntil, startServeProcess } from "./helpers/serve_process.ts";
+import { followUntil, runLogs, startServeProcess } from "./helpers/serve_process.ts";
 import { countedLines, countedStack, readStream, streamMessages } from "./helpers/nats_logs.ts";
 
 const ignore = !natsServerAvailable();
@@ -50,6 +50,22 @@ Deno.test({
     );
     const functions = await (await fetch(`${server.url}/system/functions`)).json();
     assertEquals(functions.map((f: { name: string }) => f.name), ["counted"]);
+    // The client's direct mode reads the same stream without a server.
+    const direct = await runLogs([
+      "counted",
+      "--provider",
+      "nats",
+      "--nats",
+      nats.urls[0],
+      "--tail=false",
+      "-o",
+      "json",
+    ]);
+    assertEquals(direct.code, 0);
+    assertEquals(
+      direct.stdout.trimEnd().split("\n").map((l) => JSON.parse(l).text),
+      countedLines(N),
+    );
     assertEquals(await shipper.stop(), 0);
     assertEquals(
       shipper.stderr.some((l) => l.includes(`stopped: ${N} lines accepted, ${N} acknowledged`)),
@@ -100,7 +116,8 @@ Deno.test({
     assertEquals(early.map((r) => r.text), countedLines(N).slice(0, early.length));
     assertEquals(await second.stop(), 0);
     assertEquals(await streamMessages(nats.urls), N);
-    console.log(`  killed with ${stored} of ${N} lines stored; resumed; ${N} stored once`);
+    const summary = second.stderr.find((l) => l.includes("stopped:"))?.replace(/.*stopped: /, "");
+    console.log(`  killed with ${stored} of ${N} lines stored; restarted: ${summary}`);
     await Deno.remove(dir, { recursive: true });
   },
 });
