@@ -46,7 +46,8 @@ export interface OutgoingMessage {
 interface Entry {
   readonly message: OutgoingMessage;
   readonly headers: MsgHdrs;
-  sentAt: number;
+  /** When to send it again if no acknowledgement came (performance.now() ms). */
+  retryAt: number;
   attempts: number;
 }
 
@@ -98,7 +99,7 @@ export class JetStreamPublisher {
     this.#sub = nc.subscribe(`${this.#inbox}.*`, {
       callback: (_error, msg) => this.#onAck(msg.subject, msg.data, msg.headers),
     });
-    this.#monitor = setInterval(() => this.#resendLate(), Math.min(500, this.#timeoutMs / 2));
+    this.#monitor = setInterval(() => this.#resendLate(), Math.min(250, this.#timeoutMs / 2));
     const status: ReturnType<NatsConnection["status"]> & { stop?(): void } = nc.status();
     this.#statusLoop = status;
     (async () => {
@@ -107,6 +108,7 @@ export class JetStreamPublisher {
         else if (s.type === "reconnect") {
           this.#connected = true;
           this.#resendAll("the connection came back");
+          this.#wakeAll();
         } else if (s.type === "error" && /permissions violation/i.test(s.error.message)) {
           this.#fail(new UpstreamError(`NATS denied permission: ${s.error.message}`));
         }
@@ -132,15 +134,22 @@ export class JetStreamPublisher {
     };
   }
 
-  /** Whether {@linkcode publish} may be called now (fewer than `maxInFlight` await their ack). */
+  /**
+   * Whether {@linkcode publish} may be called now: connected, and fewer than
+   * `maxInFlight` await their acknowledgement. While disconnected nothing new
+   * is sent, so that after a reconnect the unacknowledged lines go out again
+   * before any newer one (the order of an instance's lines is kept).
+   */
   get hasRoom(): boolean {
-    return this.#entries.size < this.#max;
+    return this.#connected && this.#entries.size < this.#max;
   }
 
   /** Resolves once there is room (or the publisher failed). */
   async waitForRoom(): Promise<void> {
     // Woken at three quarters, so that sends go out in runs, not one per ack.
-    while (this.#entries.size > this.#lowWater && this.#failure === undefined) {
+    while (
+      (!this.#connected || this.#entries.size > this.#lowWater) && this.#failure === undefined
+    ) {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
   }
@@ -157,7 +166,7 @@ export class JetStreamPublisher {
     h.set(MSG_ID_HEADER, message.msgId);
     if (message.sourceCursor !== undefined) h.set(SOURCE_CURSOR_HEADER, message.sourceCursor);
     const token = this.#next++;
-    const entry: Entry = { message, headers: h, sentAt: 0, attempts: 0 };
+    const entry: Entry = { message, headers: h, retryAt: 0, attempts: 0 };
     this.#entries.set(token, entry);
     this.#send(token, entry);
   }
@@ -171,7 +180,7 @@ export class JetStreamPublisher {
   }
 
   #send(token: number, entry: Entry): void {
-    entry.sentAt = performance.now();
+    entry.retryAt = performance.now() + this.#timeoutMs;
     if (entry.attempts++ > 0) this.#retries++;
     try {
       this.#nc.publish(entry.message.subject, entry.message.payload, {
@@ -193,7 +202,7 @@ export class JetStreamPublisher {
         `no JetStream stream answered for ${entry.message.subject} (no leader yet, or no stream ` +
           `holds that subject); sending again`,
       );
-      entry.sentAt = performance.now() - this.#timeoutMs + 250; // again in about 250 ms
+      this.#retrySoon(entry);
       return;
     }
     let ack: { seq?: number; duplicate?: boolean; error?: { code?: number; description?: string } };
@@ -206,7 +215,7 @@ export class JetStreamPublisher {
       const { code, description } = ack.error;
       if (code !== undefined && code >= 500) {
         this.#notice(`JetStream refused a message for now (${code} ${description}); sending again`);
-        entry.sentAt = performance.now() - this.#timeoutMs + 250;
+        this.#retrySoon(entry);
         return;
       }
       this.#fail(
@@ -223,12 +232,17 @@ export class JetStreamPublisher {
     if (size === 0 || size === this.#lowWater) this.#wakeAll();
   }
 
+  /** Refused for now (no leader yet): again after 250 ms, doubling per attempt up to 5 s. */
+  #retrySoon(entry: Entry): void {
+    entry.retryAt = performance.now() + Math.min(5000, 250 * 2 ** Math.min(entry.attempts - 1, 5));
+  }
+
   #resendLate(): void {
     if (!this.#connected || this.#failure !== undefined) return;
-    const late = performance.now() - this.#timeoutMs;
+    const now = performance.now();
     let count = 0;
     for (const [token, entry] of this.#entries) {
-      if (entry.sentAt <= late) {
+      if (entry.retryAt <= now) {
         this.#send(token, entry);
         count++;
       }
