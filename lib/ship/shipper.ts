@@ -59,7 +59,7 @@ export async function ship(options: ShipOptions): Promise<ShipSummary> {
   const prefix = settings.subjectPrefix;
   const namespace = options.namespace ?? provider.defaultNamespace;
   const jsm = await jetstreamManager(nc, { checkAPI: false });
-  await ensureStream(jsm, settings, notice);
+  await ensureStream(jsm, settings, notice, signal);
   let accepted = 0, functions = 0;
   let failure: unknown;
   const publisher = new JetStreamPublisher(nc, {

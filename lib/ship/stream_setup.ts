@@ -6,7 +6,9 @@
  * @module
  */
 import { type JetStreamManager, StorageType } from "@nats-io/jetstream";
-import { UpstreamError } from "../errors.ts";
+import { describeError, UpstreamError } from "../errors.ts";
+import { Backoff } from "../async/backoff.ts";
+import { abortableSleep } from "../async/abortable_sleep.ts";
 import { describeNatsError } from "../providers/nats/connection.ts";
 import {
   MSG_ID_HEADER,
@@ -32,13 +34,37 @@ export interface StreamSettings {
 
 const NANOS = 1_000_000;
 
+/** Errors a cluster gives while it elects a leader: asked again. */
+const TRANSIENT = /timeout|temporarily unavailable|no responders|\b503\b/i;
+
 /**
  * Makes the stream when it is missing; says (through `notice`) when it
- * exists with other settings, and keeps those. Throws
- * {@linkcode UpstreamError} when the broker refuses (no JetStream, no
- * permission).
+ * exists with other settings, and keeps those. While the broker answers
+ * that it is not ready (a cluster electing its leader), asks again with
+ * backoff. Throws {@linkcode UpstreamError} when the broker refuses (no
+ * JetStream, no permission, more replicas than servers).
  */
 export async function ensureStream(
+  jsm: JetStreamManager,
+  settings: StreamSettings,
+  notice: (message: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const backoff = new Backoff({ initialMs: 250, capMs: 5000 });
+  for (;;) {
+    try {
+      return await ensureStreamOnce(jsm, settings, notice);
+    } catch (error) {
+      if (!TRANSIENT.test(`${error} ${error instanceof Error ? error.cause : ""}`)) throw error;
+      const delay = backoff.next();
+      notice(`${describeError(error)}; asking again in ${delay} ms`);
+      await abortableSleep(delay, signal);
+      signal?.throwIfAborted();
+    }
+  }
+}
+
+async function ensureStreamOnce(
   jsm: JetStreamManager,
   settings: StreamSettings,
   notice: (message: string) => void,

@@ -6,6 +6,9 @@
 import { TextLineStream } from "@std/streams";
 import { MAIN, RUN_FLAGS } from "./serve_process.ts";
 
+/** The longest any wait for a line lasts. */
+const WAIT_MS = 90_000;
+
 /** A running `fnlogs` process. */
 export interface FnlogsProcess extends AsyncDisposable {
   readonly child: Deno.ChildProcess;
@@ -44,14 +47,27 @@ export function startFnlogs(args: string[], env: Record<string, string> = {}): F
     waiters = waiters.filter((w) => !w.check());
   };
   const pumps = Promise.all([pump("stdout", child.stdout), pump("stderr", child.stderr)]);
+  // Every wait has a deadline, so a test fails with the last stderr lines instead of hanging.
   const wait = (done: () => boolean, what: () => string) =>
     new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((w) => w.check !== check);
+        reject(
+          new Error(
+            `fnlogs ${args[0]}: no ${what()} within ${WAIT_MS} ms; stderr:\n${
+              lines.stderr.slice(-15).join("\n")
+            }`,
+          ),
+        );
+      }, WAIT_MS);
       const check = () => {
         if (done()) {
+          clearTimeout(timer);
           resolve();
           return true;
         }
         if (ended.stdout && ended.stderr) {
+          clearTimeout(timer);
           reject(
             new Error(
               `fnlogs ${args[0]} ended before ${what()}; stderr:\n${

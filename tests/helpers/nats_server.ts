@@ -5,6 +5,9 @@
  * Tests that need it skip (with one line saying why) where it is missing.
  */
 
+import { connect } from "@nats-io/transport-node";
+import { jetstreamManager } from "@nats-io/jetstream";
+
 /** The nats-server executable (`FNLOGS_NATS_SERVER` overrides). */
 export const NATS_SERVER = Deno.env.get("FNLOGS_NATS_SERVER") ?? "nats-server";
 
@@ -64,7 +67,7 @@ export class NatsNode {
     return this.#child !== undefined;
   }
 
-  /** Starts it and resolves once it accepts clients (and, in a cluster, once its routes are up). */
+  /** Starts it and resolves once it accepts clients (rejects after 20 s). */
   async start(readyPattern = /Server is ready/): Promise<void> {
     const child = new Deno.Command(NATS_SERVER, {
       args: [
@@ -96,7 +99,17 @@ export class NatsNode {
       }
       rejectReady(new Error(`nats-server on ${this.port} exited:\n${this.#log.slice(-2000)}`));
     })();
-    await ready;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      ready,
+      new Promise((_, reject) =>
+        timer = setTimeout(
+          () =>
+            reject(new Error(`nats-server on ${this.port} not ready:\n${this.#log.slice(-2000)}`)),
+          20_000,
+        )
+      ),
+    ]).finally(() => clearTimeout(timer));
   }
 
   /** Sends `signal` and waits for the exit. */
@@ -155,8 +168,33 @@ export class NatsFixture implements AsyncDisposable {
       ])
     );
     const fixture = new NatsFixture(dir, nodes);
-    await Promise.all(nodes.map((n) => n.start(/metadata leader/)));
+    try {
+      await Promise.all(nodes.map((n) => n.start()));
+      await fixture.#jetStreamReady();
+    } catch (error) {
+      await fixture[Symbol.asyncDispose]();
+      throw error;
+    }
     return fixture;
+  }
+
+  /** Resolves once the cluster has a JetStream meta leader (asked every 100 ms, for 20 s at most). */
+  async #jetStreamReady(): Promise<void> {
+    const nc = await connect({ servers: this.urls, timeout: 2000 });
+    try {
+      const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: 1000 });
+      for (let tries = 0;; tries++) {
+        try {
+          await jsm.getAccountInfo();
+          return;
+        } catch (error) {
+          if (tries >= 200) throw new Error(`JetStream not ready after 20 s: ${error}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    } finally {
+      await nc.close();
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
