@@ -66,6 +66,17 @@ export interface PublisherStats {
 }
 
 const decoder = new TextDecoder();
+const ERROR = new TextEncoder().encode('"error"');
+const DUPLICATE = new TextEncoder().encode('"duplicate"');
+
+/** Whether `bytes` holds `part`. */
+function includes(bytes: Uint8Array, part: Uint8Array): boolean {
+  outer: for (let i = 0; i + part.length <= bytes.length; i++) {
+    for (let j = 0; j < part.length; j++) if (bytes[i + j] !== part[j]) continue outer;
+    return true;
+  }
+  return false;
+}
 
 /** Publishes {@linkcode OutgoingMessage}s to JetStream, each exactly once in the stream. */
 export class JetStreamPublisher {
@@ -205,6 +216,11 @@ export class JetStreamPublisher {
       this.#retrySoon(entry);
       return;
     }
+    // Most acknowledgements are `{"stream":"S","seq":N}`: read only those that say more.
+    if (!includes(data, ERROR) && !includes(data, DUPLICATE)) {
+      this.#settle(token, false);
+      return;
+    }
     let ack: { seq?: number; duplicate?: boolean; error?: { code?: number; description?: string } };
     try {
       ack = JSON.parse(decoder.decode(data));
@@ -225,9 +241,13 @@ export class JetStreamPublisher {
       );
       return;
     }
+    this.#settle(token, ack.duplicate === true);
+  }
+
+  #settle(token: number, duplicate: boolean): void {
     this.#entries.delete(token);
     this.#acked++;
-    if (ack.duplicate) this.#duplicates++;
+    if (duplicate) this.#duplicates++;
     const size = this.#entries.size;
     if (size === 0 || size === this.#lowWater) this.#wakeAll();
   }

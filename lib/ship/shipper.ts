@@ -83,14 +83,24 @@ export async function ship(options: ShipOptions): Promise<ShipSummary> {
     for (const reader of readers) reader.cancel().catch(() => {});
   }, { once: true });
 
-  async function publishBatch(name: string, state: ShippedState, batch: readonly LogRecord[]) {
+  async function publishBatch(
+    name: string,
+    state: ShippedState,
+    subjects: Map<string, string>,
+    batch: readonly LogRecord[],
+  ) {
     for (const record of batch) {
       const occurrence = state.next(record);
       if (occurrence === undefined) continue;
       const line = record.name === name && record.namespace === namespace
         ? record
         : { ...record, name, namespace };
-      const subject = logSubject(prefix, { namespace, name, instance: record.instance });
+      let subject = subjects.get(record.instance);
+      if (subject === undefined) {
+        subject = logSubject(prefix, { namespace, name, instance: record.instance });
+        if (subjects.size > 10_000) subjects.clear();
+        subjects.set(record.instance, subject);
+      }
       if (!publisher.hasRoom) await publisher.waitForRoom();
       publisher.publish({
         subject,
@@ -106,6 +116,7 @@ export async function ship(options: ShipOptions): Promise<ShipSummary> {
   async function follow(name: string): Promise<void> {
     const backoff = new Backoff({ initialMs: 250, capMs: 10_000 });
     let state: ShippedState | undefined;
+    const subjects = new Map<string, string>();
     while (!stop.signal.aborted) {
       try {
         state ??= await readShippedState(jsm, settings.name, prefix, namespace, name);
@@ -132,7 +143,7 @@ export async function ship(options: ShipOptions): Promise<ShipSummary> {
           for (;;) {
             const next = await reader.read();
             if (next.done) break;
-            await publishBatch(name, state, next.value);
+            await publishBatch(name, state, subjects, next.value);
             backoff.reset();
             if (stop.signal.aborted) break;
           }
