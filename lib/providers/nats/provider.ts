@@ -19,10 +19,10 @@ import type {
   ProviderCallOptions,
 } from "../../types.ts";
 import { FunctionNotFoundError, InvalidInputError, UpstreamError } from "../../errors.ts";
-import { compareTimestamps, formatTimestamp, parseTimestamp } from "../../time/timestamp.ts";
-import { toLogRecord } from "../../wire/to_log_record.ts";
+import { formatTimestamp, parseTimestamp } from "../../time/timestamp.ts";
 import { connectNats, describeNatsError } from "./connection.ts";
 import { OrderedReader, type ReaderStart } from "./ordered_reader.ts";
+import { type DecodeOptions, decodeRecords } from "./decode_records.ts";
 import {
   DEFAULT_SUBJECT_PREFIX,
   functionFilter,
@@ -65,7 +65,6 @@ export interface NatsProviderOptions {
 }
 
 const CURSOR = /^([0-9a-z]+)-(\d+)$/;
-const decoder = new TextDecoder();
 
 /**
  * Runs a JetStream API call again (up to 3 times, 250 ms apart) when it
@@ -334,6 +333,12 @@ export class NatsProvider implements LogProvider {
     signal?.addEventListener("abort", onAbort, { once: true });
 
     let pending: LogRecord[] | undefined = gap.length > 0 ? gap : undefined;
+    const decoding: DecodeOptions = {
+      cursorPrefix: epoch,
+      since,
+      gap: (n) => gapRecord(query.name, namespace, n),
+      skip,
+    };
     const stream = new ReadableStream<LogBatch>({
       start: (c) => {
         controller = c;
@@ -356,33 +361,7 @@ export class NatsProvider implements LogProvider {
             if (!this.#open.has(reader)) return;
             continue;
           }
-          const batch: LogRecord[] = [];
-          for (const message of messages) {
-            if (message.missed !== undefined) {
-              batch.push(gapRecord(query.name, namespace, message.missed));
-              continue;
-            }
-            if (skip > 0) {
-              skip--;
-              continue;
-            }
-            let record: LogRecord | undefined;
-            try {
-              record = toLogRecord(JSON.parse(decoder.decode(message.data)));
-            } catch {
-              record = undefined;
-            }
-            if (record === undefined) continue;
-            if (since !== undefined && compareTimestamps(record.timestamp, since) < 0) continue;
-            batch.push({
-              name: record.name,
-              namespace: record.namespace,
-              instance: record.instance,
-              timestamp: record.timestamp,
-              text: record.text,
-              cursor: `${epoch}-${message.seq}`,
-            });
-          }
+          const batch = decodeRecords(messages, decoding);
           if (batch.length > 0) {
             c.enqueue(batch);
             return;
