@@ -19,6 +19,7 @@ import {
   UsageError,
 } from "./lib/errors.ts";
 import { runServe } from "./cli/serve/command.ts";
+import { runShip } from "./cli/ship/command.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 /** Exit codes scripts can rely on (documented in the README). */
@@ -38,6 +39,10 @@ function writeStderr(line: string): void {
   } catch {
     // Nowhere left to report to.
   }
+}
+
+function writeStdout(text: string): void {
+  Deno.stdout.writeSync(encoder.encode(text));
 }
 
 function shutdownSignal(): AbortSignal {
@@ -141,7 +146,15 @@ async function run(args: string[]): Promise<number> {
       return EXIT.ok;
     case "serve":
       await runServe(rest, {
-        stdout: (text) => Deno.stdout.writeSync(encoder.encode(text)),
+        stdout: writeStdout,
+        stderr: writeStderr,
+        env,
+        signal: shutdownSignal(),
+      });
+      return EXIT.ok;
+    case "ship":
+      await runShip(rest, {
+        stdout: writeStdout,
         stderr: writeStderr,
         env,
         signal: shutdownSignal(),

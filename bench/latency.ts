@@ -7,18 +7,24 @@
 import { TextLineStream } from "@std/streams";
 import { epochMs, LOGS_RUN_FLAGS, MAIN, percentile, type Row, startServer } from "./harness.ts";
 
-export async function measureLatency(quick: boolean): Promise<Row[]> {
-  const samples = quick ? 300 : 1000;
-  await using server = await startServer("latency", ["--quiet"]);
+/**
+ * Follows `name` with `fnlogs logs -f --tail 1` from `gateway` and returns
+ * `samples` lags (ms, sorted) from each line's `t=` stamp to its printing.
+ */
+export async function followLags(
+  gateway: string,
+  name: string,
+  samples: number,
+): Promise<number[]> {
   const client = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       ...LOGS_RUN_FLAGS,
       MAIN,
       "logs",
-      "ticker100",
+      name,
       "-g",
-      server.url,
+      gateway,
       "-f",
       "--tail",
       "1",
@@ -40,7 +46,13 @@ export async function measureLatency(quick: boolean): Promise<Row[]> {
   }
   client.kill("SIGTERM");
   await client.status;
-  lags.sort((a, b) => a - b);
+  return lags.sort((a, b) => a - b);
+}
+
+export async function measureLatency(quick: boolean): Promise<Row[]> {
+  const samples = quick ? 300 : 1000;
+  await using server = await startServer("latency", ["--quiet"]);
+  const lags = await followLags(server.url, "ticker100", samples);
   const p99 = percentile(lags, 99);
   return [
     {

@@ -8,6 +8,7 @@ import { parseArgs } from "@std/cli";
 import { measureCloseDetection } from "./close_detection.ts";
 import { measureFanOut } from "./fan_out.ts";
 import { measureLatency } from "./latency.ts";
+import { measureNats } from "./nats.ts";
 import { measureManyFollowers } from "./many_followers.ts";
 import { measureOneWritePeer } from "./one_write_peer.ts";
 import { measureRelay } from "./relay.ts";
@@ -31,6 +32,7 @@ const sections: [string, (quick: boolean) => Promise<Row[]>][] = [
   ["many-followers", measureManyFollowers],
   ["relay", measureRelay],
   ["structured", measureStructured],
+  ["nats", measureNats],
 ];
 
 const rows: Row[] = [];

@@ -4,9 +4,10 @@ export const MAIN_HELP = `fnlogs: stream function logs
 USAGE
   fnlogs serve [OPTIONS]         answer the OpenFaaS log API (GET /system/logs)
   fnlogs logs NAME... [OPTIONS]  follow function logs, like faas-cli logs
+  fnlogs ship --from KIND --to nats://HOST:PORT  publish function logs to NATS JetStream
   fnlogs help | version
 
-Run "fnlogs serve --help" or "fnlogs logs --help" for a command's options.
+Run "fnlogs serve --help", "fnlogs logs --help" or "fnlogs ship --help" for a command's options.
 
 EXAMPLES
   fnlogs serve --stack examples/stack.yml

@@ -90,6 +90,8 @@ export { DockerProvider } from "./providers/docker/provider.ts";
 export { DockerFrameStream } from "./providers/docker/frame_stream.ts";
 export { parseDockerHost } from "./providers/docker/endpoint.ts";
 export { OpenFaasProvider } from "./providers/openfaas/provider.ts";
+export { NatsProvider, type NatsProviderOptions } from "./providers/nats/provider.ts";
+export { ship, type ShipOptions, type ShipSummary } from "./ship/shipper.ts";
 export { LogStreamMerger, mergeLogStreams } from "./streams/merge_log_streams.ts";
 export * from "./time/timestamp.ts";
 export {

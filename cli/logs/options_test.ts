@@ -178,7 +178,7 @@ Deno.test("parseLogsOptions() takes --provider and --stack for direct mode", () 
   assertEquals(parse("f", "--upstream", "http://gw:8080/").provider?.upstream, "http://gw:8080");
   usage(
     ["f", "--provider", "nomad"],
-    'Unknown provider "nomad": choose one of local, kubernetes, docker, journald, openfaas',
+    'Unknown provider "nomad": choose one of local, kubernetes, docker, journald, openfaas, nats',
   );
   usage(["f", "--provider", "local", "-g", "http://x"], "Give --gateway or --provider, not both");
 });

@@ -1,6 +1,6 @@
 /**
  * The providers: where logs come from. One folder per provider (`local/`,
- * `kubernetes/`, `docker/`, `journald/`, `openfaas/`), each with a `mod.ts`
+ * `kubernetes/`, `docker/`, `journald/`, `openfaas/`, `nats/`), each with a `mod.ts`
  * that exports its definition; this file is their registry. Beside it, what
  * several providers share: the definition and flag vocabulary
  * (`provider_definition.ts`, `provider_flag.ts`, `shared_flags.ts`) and the
@@ -27,6 +27,7 @@ import { dockerDefinition } from "./docker/mod.ts";
 import { journaldDefinition } from "./journald/mod.ts";
 import { kubernetesDefinition } from "./kubernetes/mod.ts";
 import { localDefinition } from "./local/mod.ts";
+import { natsDefinition } from "./nats/mod.ts";
 import { openfaasDefinition } from "./openfaas/mod.ts";
 import type { ProviderDefinition, SharedProviderOptions } from "./provider_definition.ts";
 import type { ProviderFlag } from "./provider_flag.ts";
@@ -42,6 +43,7 @@ export const PROVIDERS = [
   dockerDefinition,
   journaldDefinition,
   openfaasDefinition,
+  natsDefinition,
 ] as const;
 
 type Definition = typeof PROVIDERS[number];
