@@ -1,0 +1,387 @@
+/**
+ * The page: it reads the view from the URL, signs in if the server wants it,
+ * lists the functions, follows the chosen ones (one `EventSource` each) into
+ * one time-ordered log, and keeps the URL in step with every change.
+ *
+ * @module
+ */
+import { renderLogFile, renderNdjsonFile } from "./download_text.ts";
+import type { Elements } from "./elements.ts";
+import { FunctionPicker, sameFunction } from "./function_picker.ts";
+import { FunctionStream, type StreamState } from "./function_stream.ts";
+import { bindShortcuts } from "./keyboard.ts";
+import { type LevelOf, toEntry, type WireMessage } from "./log_entry.ts";
+import { logStreamUrl, resumeStreamUrl } from "./log_stream_url.ts";
+import { type LogCounts, LogView } from "./log_view.ts";
+import { fetchSession, SignIn } from "./sign_in.ts";
+import { InstanceList } from "./instance_list.ts";
+import { saveFile } from "./save_file.ts";
+import { summarizeStreams } from "./stream_status.ts";
+import { compileFilter, type TextFilter } from "./text_filter.ts";
+import {
+  formatFunctionRef,
+  formatViewState,
+  type FunctionRef,
+  type HistoryChoice,
+  type Level,
+  LEVELS,
+  parseViewState,
+  type ViewState,
+} from "./view_state.ts";
+
+/** The bounds of what the page holds. */
+export const MAX_ROWS = 20_000;
+const MAX_CHARS = 24_000_000;
+
+const number = new Intl.NumberFormat("en-US");
+
+/** The page. */
+export class App {
+  readonly #el: Elements;
+  readonly #levelOf: LevelOf;
+  readonly #view: LogView;
+  readonly #signIn: SignIn;
+  readonly #logsUrl = new URL("../system/logs", location.href);
+  readonly #streams = new Map<string, FunctionStream>();
+  readonly #states = new Map<string, StreamState>();
+  readonly #instances: InstanceList;
+  #state: ViewState;
+  #picker: FunctionPicker | undefined;
+  #seq = 0;
+  #statusTimer = 0;
+  #filterTimer = 0;
+  #counts: LogCounts | undefined;
+
+  constructor(elements: Elements, levelOf: LevelOf) {
+    this.#el = elements;
+    this.#levelOf = levelOf;
+    this.#state = parseViewState(location.search);
+    this.#view = new LogView(
+      { scroller: elements.log, rows: elements.rows },
+      { maxItems: MAX_ROWS, maxChars: MAX_CHARS },
+      (counts) => this.#showCounts(counts),
+    );
+    this.#signIn = new SignIn(
+      {
+        panel: elements.signIn,
+        form: elements.signInForm,
+        token: elements.token,
+        tokenNote: elements.tokenNote,
+        error: elements.signInError,
+        basicNote: elements.basicNote,
+        signOut: elements.signOut,
+      },
+      new URL("session", location.href),
+      () => location.reload(),
+    );
+    this.#instances = new InstanceList(elements.instances, (instance, on) => {
+      const others = this.#state.instances.filter((i) => i !== instance);
+      this.#update({ instances: on ? [...others, instance] : others });
+      this.#applyFilters();
+    });
+    this.#bindControls();
+    this.#showState();
+    this.#applyFilters();
+  }
+
+  /** Signs in if needed, then lists the functions and follows the chosen ones. */
+  async start(): Promise<void> {
+    let session;
+    try {
+      session = await fetchSession(this.#signIn.url);
+    } catch (error) {
+      this.#status("failed", `cannot reach the server: ${(error as Error).message}`);
+      return;
+    }
+    if (!session.signedIn && session.methods.length > 0) {
+      this.#signIn.show(session);
+      this.#status("failed", "sign-in needed");
+      return;
+    }
+    this.#signIn.hide(session.cookie);
+    this.#picker = new FunctionPicker(
+      { list: this.#el.functions, find: this.#el.functionFind, note: this.#el.functionsNote },
+      {
+        functionsUrl: new URL("../system/functions", location.href),
+        namespaces: session.namespaces,
+        selected: () => this.#state.functions,
+        onToggle: (ref, on) => this.#toggleFunction(ref, on),
+        onSignIn: () => void this.#needSignIn(),
+        onListed: () => this.#renderInstances(),
+      },
+    );
+    this.#picker.start();
+    for (const ref of this.#state.functions) this.#follow(ref);
+    this.#renderStatus();
+  }
+
+  #follow(ref: FunctionRef): void {
+    const key = formatFunctionRef(ref);
+    const stream = new FunctionStream(
+      {
+        url: logStreamUrl(this.#logsUrl, ref, this.#state.history, Date.now()),
+        resumeUrl: (timestamp) => resumeStreamUrl(this.#logsUrl, ref, timestamp),
+      },
+      {
+        onMessage: (message, kind) => this.#add(message, kind),
+        onNotice: (text) =>
+          this.#add({
+            name: ref.name,
+            namespace: ref.namespace ?? "",
+            instance: "",
+            timestamp: new Date().toISOString(),
+            text: `[fnlogs page] ${ref.name}: ${text}`,
+          }, "notice"),
+        onState: (state) => {
+          this.#states.set(key, state);
+          if (state.kind === "failed" && state.signIn) void this.#needSignIn();
+          this.#renderStatus();
+        },
+      },
+    );
+    this.#streams.set(key, stream);
+  }
+
+  #unfollow(ref: FunctionRef): void {
+    const key = formatFunctionRef(ref);
+    this.#streams.get(key)?.close();
+    this.#streams.delete(key);
+    this.#states.delete(key);
+  }
+
+  #add(message: WireMessage, kind: "line" | "gap" | "notice"): void {
+    const entry = toEntry(message, this.#seq++, this.#levelOf, kind);
+    if (kind === "line" && this.#instances.note(message.instance, message.name)) {
+      this.#renderInstances();
+    }
+    this.#view.add(entry);
+  }
+
+  async #needSignIn(): Promise<void> {
+    for (const stream of this.#streams.values()) stream.close();
+    this.#streams.clear();
+    this.#states.clear();
+    this.#picker?.stop();
+    const session = await fetchSession(this.#signIn.url).catch(() => undefined);
+    this.#signIn.show(
+      session ?? { methods: ["token"], signedIn: false, cookie: false, namespaces: null },
+    );
+    this.#status("failed", "sign-in needed");
+  }
+
+  #toggleFunction(ref: FunctionRef, on: boolean): void {
+    const others = this.#state.functions.filter((r) => !sameFunction(r, ref));
+    this.#update({ functions: on ? [...others, ref] : others });
+    if (on) this.#follow(ref);
+    else this.#unfollow(ref);
+    this.#applyFilters();
+    this.#picker?.render();
+    this.#renderInstances();
+    this.#renderStatus();
+  }
+
+  #setHistory(history: HistoryChoice): void {
+    this.#update({ history });
+    for (const ref of this.#state.functions) this.#unfollow(ref);
+    this.#view.clear();
+    for (const ref of this.#state.functions) this.#follow(ref);
+    this.#renderStatus();
+  }
+
+  #update(change: Partial<ViewState>): void {
+    this.#state = { ...this.#state, ...change };
+    const search = formatViewState(this.#state);
+    history.replaceState(null, "", search === "" ? location.pathname : search);
+  }
+
+  /** Puts the state into the controls (at start). */
+  #showState(): void {
+    const s = this.#state, el = this.#el;
+    el.query.value = s.query;
+    el.exclude.value = s.exclude;
+    for (const button of el.levels) {
+      button.setAttribute("aria-pressed", String(s.levels.includes(button.dataset.level as Level)));
+    }
+    const history = "since" in s.history ? `since=${s.history.since}` : `tail=${s.history.tail}`;
+    if (![...el.history.options].some((o) => o.value === history)) {
+      el.history.add(new Option(history.replace("=", " "), history));
+    }
+    el.history.value = history;
+    el.timestamps.checked = s.timestamps;
+    el.utc.checked = s.utc;
+    el.wrap.checked = s.wrap;
+    el.log.classList.toggle("hide-ts", !s.timestamps);
+    el.log.classList.toggle("nowrap", !s.wrap);
+    this.#view.setUtc(s.utc);
+    this.#showTheme();
+  }
+
+  #showTheme(): void {
+    const theme = this.#state.theme;
+    if (theme === "auto") delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+    this.#el.theme.textContent = `Theme: ${theme}`;
+  }
+
+  #bindControls(): void {
+    const el = this.#el;
+    const filterSoon = () => {
+      clearTimeout(this.#filterTimer);
+      this.#filterTimer = setTimeout(() => this.#applyFilters(), 120);
+    };
+    el.query.addEventListener("input", () => {
+      this.#update({ query: el.query.value });
+      filterSoon();
+    });
+    el.exclude.addEventListener("input", () => {
+      this.#update({ exclude: el.exclude.value });
+      filterSoon();
+    });
+    for (const button of el.levels) {
+      button.addEventListener("click", () => {
+        const level = button.dataset.level as Level;
+        const on = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", String(on));
+        const levels = LEVELS.filter((l) => l === level ? on : this.#state.levels.includes(l));
+        this.#update({ levels });
+        this.#applyFilters();
+      });
+    }
+    el.history.addEventListener("change", () => {
+      const [kind, value] = el.history.value.split("=");
+      this.#setHistory(
+        kind === "since" ? { since: value } : { tail: value === "all" ? "all" : Number(value) },
+      );
+    });
+    el.timestamps.addEventListener("change", () => {
+      this.#update({ timestamps: el.timestamps.checked });
+      el.log.classList.toggle("hide-ts", !el.timestamps.checked);
+    });
+    el.utc.addEventListener("change", () => {
+      this.#update({ utc: el.utc.checked });
+      this.#view.setUtc(el.utc.checked);
+    });
+    el.wrap.addEventListener("change", () => {
+      this.#update({ wrap: el.wrap.checked });
+      el.log.classList.toggle("nowrap", !el.wrap.checked);
+    });
+    el.theme.addEventListener("click", () => {
+      const next = { auto: "light", light: "dark", dark: "auto" } as const;
+      this.#update({ theme: next[this.#state.theme] });
+      this.#showTheme();
+    });
+    const togglePause = () => this.#view.paused ? this.#view.resume() : this.#view.pause();
+    el.pause.addEventListener("click", togglePause);
+    el.clear.addEventListener("click", () => this.#view.clear());
+    el.jump.addEventListener("click", () => this.#view.jumpToLatest());
+    el.retry.addEventListener("click", () => {
+      for (const stream of this.#streams.values()) stream.retry();
+    });
+    el.downloadLog.addEventListener("click", () => {
+      const options = { timestamps: this.#state.timestamps, utc: this.#state.utc };
+      this.#download("log", renderLogFile(this.#view.shown(), options), "text/plain");
+    });
+    el.downloadNdjson.addEventListener("click", () => {
+      this.#download("ndjson", renderNdjsonFile(this.#view.shown()), "application/x-ndjson");
+    });
+    el.menu.addEventListener("click", () => {
+      const open = el.sidebar.classList.toggle("open");
+      el.menu.setAttribute("aria-expanded", String(open));
+    });
+    bindShortcuts(document, {
+      focusSearch: () => el.query.focus(),
+      togglePause,
+      jumpToLatest: () => this.#view.jumpToLatest(),
+    });
+  }
+
+  #applyFilters(): void {
+    const problems: string[] = [];
+    const compile = (input: HTMLInputElement, label: string): TextFilter | undefined => {
+      const compiled = compileFilter(input.value);
+      input.setAttribute("aria-invalid", String(compiled.kind === "error"));
+      if (compiled.kind === "error") problems.push(`${label}: ${compiled.message}`);
+      return compiled.kind === "filter" ? compiled.filter : undefined;
+    };
+    const query = compile(this.#el.query, "Search");
+    const exclude = compile(this.#el.exclude, "Exclude");
+    this.#el.filterError.hidden = problems.length === 0;
+    this.#el.filterError.textContent = problems.join("; ");
+    this.#view.setFilter(
+      {
+        ...(query === undefined ? {} : { query }),
+        ...(exclude === undefined ? {} : { exclude }),
+        levels: new Set(this.#state.levels),
+        instances: new Set(this.#state.instances),
+        functions: new Set(this.#state.functions.map((f) => f.name)),
+      },
+      query,
+    );
+  }
+
+  #renderInstances(): void {
+    for (const [instance, name] of this.#picker?.instances() ?? []) {
+      this.#instances.note(instance, name);
+    }
+    this.#instances.render(
+      new Set(this.#state.functions.map((f) => f.name)),
+      this.#state.instances,
+    );
+  }
+
+  #showCounts(counts: LogCounts): void {
+    this.#counts = counts;
+    const el = this.#el;
+    const filtered = this.#state.query !== "" || this.#state.exclude !== "" ||
+      this.#state.levels.length > 0 || this.#state.instances.length > 0;
+    el.matchCount.textContent = this.#state.query === ""
+      ? ""
+      : `${number.format(counts.matching)} ${counts.matching === 1 ? "match" : "matches"}`;
+    el.counts.textContent = `${number.format(filtered ? counts.matching : counts.held)}${
+      filtered ? ` of ${number.format(counts.held)}` : ""
+    } lines shown · ${number.format(counts.received)} received`;
+    el.counts.dataset.received = String(counts.received);
+    el.counts.dataset.rendered = String(counts.rendered);
+    el.counts.dataset.held = String(counts.held);
+    el.dropped.hidden = counts.dropped === 0;
+    el.dropped.textContent = `${number.format(counts.dropped)} older lines dropped: ` +
+      `this page keeps the latest ${number.format(MAX_ROWS)}.`;
+    el.pause.textContent = counts.paused
+      ? `Resume (${number.format(counts.whilePaused)} new)`
+      : "Pause";
+    el.pause.setAttribute("aria-pressed", String(counts.paused));
+    el.jump.hidden = counts.following || counts.unseen === 0 || counts.paused;
+    el.jump.textContent = `${number.format(counts.unseen)} new ${
+      counts.unseen === 1 ? "line" : "lines"
+    }, jump to latest`;
+    el.empty.hidden = counts.matching > 0;
+    el.empty.textContent = this.#state.functions.length === 0
+      ? "Choose a function to follow its logs."
+      : counts.held === 0
+      ? "No lines yet."
+      : "No line matches the filters.";
+  }
+
+  #status(light: string, text: string, canRetry = false): void {
+    this.#el.status.dataset.light = light;
+    this.#el.statusText.textContent = text;
+    this.#el.retry.hidden = !canRetry;
+  }
+
+  #renderStatus(): void {
+    clearTimeout(this.#statusTimer);
+    const summary = summarizeStreams(this.#states, Date.now());
+    this.#status(summary.light, summary.text, summary.canRetry);
+    // "resumed" and retry countdowns change with time alone.
+    if (summary.light === "resumed" || summary.light === "failed") {
+      this.#statusTimer = setTimeout(() => this.#renderStatus(), 1000);
+    }
+    if (this.#counts !== undefined) this.#showCounts(this.#counts);
+  }
+
+  #download(extension: string, text: string, type: string): void {
+    const names = this.#state.functions.map((f) => f.name).join("+") || "fnlogs";
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    saveFile(`${names}-${stamp}.${extension}`, text, type);
+  }
+}
