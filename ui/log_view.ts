@@ -223,14 +223,13 @@ export class LogView {
   }
 
   #schedule(): void {
-    if (this.#frame === 0 && !this.#paused) {
-      this.#frame = requestAnimationFrame(() => this.#draw());
-    }
+    if (this.#frame === 0) this.#frame = requestAnimationFrame(() => this.#draw());
   }
 
+  /** Once a frame: draws what arrived (paused: only says how much). */
   #draw(): void {
     this.#frame = 0;
-    if (this.#paused) return;
+    if (this.#paused) return this.#report();
     for (const row of this.#toRemove) row.remove();
     this.#toRemove = [];
     const batch = this.#pending.filter((e) => !this.#gone.has(e) && this.#matching.has(e));

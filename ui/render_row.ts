@@ -68,12 +68,11 @@ export function renderRow(entry: Entry, options: RowOptions): HTMLDivElement {
   const time = displayTime(entry.message.timestamp, options.utc);
   const ts = document.createElement("span");
   ts.className = "ts";
-  if (time !== undefined) {
-    ts.append(span("date", time.date + " "), time.time);
-  }
+  // Real spaces between the parts, so that copied rows read as they look.
+  if (time !== undefined) ts.append(span("date", time.date + " "), time.time + " ");
   const source = span("src", entry.source);
   source.style.setProperty("--h", String(entry.hue));
-  row.append(ts, source, messageNode(entry.display, options.highlight));
+  row.append(ts, source, " ", messageNode(entry.display, options.highlight));
   if (entry.json !== undefined) {
     const toggle = document.createElement("button");
     toggle.type = "button";

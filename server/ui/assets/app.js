@@ -918,12 +918,10 @@ function renderRow(entry, options) {
   const time = displayTime(entry.message.timestamp, options.utc);
   const ts = document.createElement("span");
   ts.className = "ts";
-  if (time !== void 0) {
-    ts.append(span("date", time.date + " "), time.time);
-  }
+  if (time !== void 0) ts.append(span("date", time.date + " "), time.time + " ");
   const source = span("src", entry.source);
   source.style.setProperty("--h", String(entry.hue));
-  row.append(ts, source, messageNode(entry.display, options.highlight));
+  row.append(ts, source, " ", messageNode(entry.display, options.highlight));
   if (entry.json !== void 0) {
     const toggle = document.createElement("button");
     toggle.type = "button";
@@ -1123,13 +1121,12 @@ var LogView = class {
     if (this.#lastDrawn === entry) this.#lastDrawn = void 0;
   }
   #schedule() {
-    if (this.#frame === 0 && !this.#paused) {
-      this.#frame = requestAnimationFrame(() => this.#draw());
-    }
+    if (this.#frame === 0) this.#frame = requestAnimationFrame(() => this.#draw());
   }
+  /** Once a frame: draws what arrived (paused: only says how much). */
   #draw() {
     this.#frame = 0;
-    if (this.#paused) return;
+    if (this.#paused) return this.#report();
     for (const row of this.#toRemove) row.remove();
     this.#toRemove = [];
     const batch = this.#pending.filter((e) => !this.#gone.has(e) && this.#matching.has(e));
