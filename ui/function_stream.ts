@@ -52,6 +52,12 @@ export interface StreamOptions {
   readonly resumeUrl: (timestamp: string) => URL;
   /** Longest wait between tries after a failure (default 30 s). */
   readonly maxRetryMs?: number;
+  /**
+   * How long a connection may stay unopened before the page asks why (default
+   * 5 s). A `text/plain` answer (from a gateway) that is still short is held
+   * by the browser while it sniffs the content, so no error ever comes.
+   */
+  readonly slowOpenMs?: number;
 }
 
 const EVENT_STREAM = /^text\/event-stream\b/i;
@@ -110,6 +116,7 @@ export class FunctionStream {
   #lastId = "";
   #ended = false;
   #retryTimer = 0;
+  #slowTimer = 0;
 
   constructor(options: StreamOptions, handlers: StreamHandlers) {
     this.#options = options;
@@ -121,6 +128,7 @@ export class FunctionStream {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#slowTimer);
     this.#source?.close();
     this.#source = undefined;
   }
@@ -137,7 +145,9 @@ export class FunctionStream {
     const source = new EventSource(url);
     this.#source = source;
     let resumed: "no" | "exactly" | "by time" = resumedAs;
+    this.#watchOpening(source, url);
     source.addEventListener("open", () => {
+      clearTimeout(this.#slowTimer);
       if (this.#attempt > 0) {
         // The browser's own reconnect sends Last-Event-ID when a line had an id.
         if (resumedAs === "no") resumed = this.#lastId === "" ? "by time" : "exactly";
@@ -166,9 +176,11 @@ export class FunctionStream {
         if (this.#attempt === 0 && !this.#ended) this.#handlers.onNotice("connection lost");
         this.#attempt++;
         this.#handlers.onState({ kind: "reconnecting", attempt: this.#attempt });
+        this.#watchOpening(source, url);
         return;
       }
       // CLOSED: the browser gave up; find out why.
+      clearTimeout(this.#slowTimer);
       source.close();
       this.#attempt++;
       void this.#afterFailure(url);
@@ -193,6 +205,24 @@ export class FunctionStream {
       this.#lastTimestamp = message.timestamp;
     }
     this.#handlers.onMessage(message, kind);
+  }
+
+  /** Asks why if `source` has not opened within `slowOpenMs`; gives up on a lasting refusal. */
+  #watchOpening(source: EventSource, url: URL): void {
+    clearTimeout(this.#slowTimer);
+    this.#slowTimer = setTimeout(async () => {
+      const opening = () => source === this.#source && source.readyState === EventSource.CONNECTING;
+      if (!opening()) return;
+      const diagnosis = await diagnose(url);
+      // A passing failure (a server restarting) is the browser's to retry.
+      if (!opening() || this.#closed || diagnosis.retry) return;
+      source.close();
+      this.#handlers.onState({
+        kind: "failed",
+        message: diagnosis.message,
+        ...(diagnosis.signIn ? { signIn: true } : {}),
+      });
+    }, this.#options.slowOpenMs ?? 5_000);
   }
 
   async #afterFailure(url: URL): Promise<void> {

@@ -1,8 +1,8 @@
 /**
  * Signing in from the page: `GET /ui/session` says whether the server wants
- * credentials and which; a token is posted once to `/ui/session`, which
- * answers with an `HttpOnly` cookie the page never sees. Basic auth is the
- * browser's own prompt.
+ * credentials and which; a token is sent once (in the `Authorization` header
+ * of a POST to `/ui/session`), which answers with an `HttpOnly` cookie the
+ * page never sees. Basic auth is the browser's own prompt.
  *
  * @module
  */
@@ -53,10 +53,13 @@ export class SignIn {
     elements.form.addEventListener("submit", async (event) => {
       event.preventDefault();
       elements.error.textContent = "";
-      const body = new URLSearchParams({ token: elements.token.value });
+      const token = elements.token.value.trim();
       let response: Response;
       try {
-        response = await fetch(url, { method: "POST", body });
+        response = await fetch(url, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}` },
+        });
       } catch (error) {
         elements.error.textContent = `Cannot reach the server: ${(error as Error).message}`;
         return;

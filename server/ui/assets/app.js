@@ -453,6 +453,7 @@ var FunctionStream = class {
   #lastId = "";
   #ended = false;
   #retryTimer = 0;
+  #slowTimer = 0;
   constructor(options, handlers) {
     this.#options = options;
     this.#handlers = handlers;
@@ -462,6 +463,7 @@ var FunctionStream = class {
   close() {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#slowTimer);
     this.#source?.close();
     this.#source = void 0;
   }
@@ -478,7 +480,9 @@ var FunctionStream = class {
     const source = new EventSource(url);
     this.#source = source;
     let resumed = resumedAs;
+    this.#watchOpening(source, url);
     source.addEventListener("open", () => {
+      clearTimeout(this.#slowTimer);
       if (this.#attempt > 0) {
         if (resumedAs === "no") resumed = this.#lastId === "" ? "by time" : "exactly";
         this.#overlap.arm();
@@ -508,8 +512,10 @@ var FunctionStream = class {
           kind: "reconnecting",
           attempt: this.#attempt
         });
+        this.#watchOpening(source, url);
         return;
       }
+      clearTimeout(this.#slowTimer);
       source.close();
       this.#attempt++;
       void this.#afterFailure(url);
@@ -533,6 +539,24 @@ var FunctionStream = class {
       this.#lastTimestamp = message.timestamp;
     }
     this.#handlers.onMessage(message, kind);
+  }
+  /** Asks why if `source` has not opened within `slowOpenMs`; gives up on a lasting refusal. */
+  #watchOpening(source, url) {
+    clearTimeout(this.#slowTimer);
+    this.#slowTimer = setTimeout(async () => {
+      const opening = () => source === this.#source && source.readyState === EventSource.CONNECTING;
+      if (!opening()) return;
+      const diagnosis = await diagnose(url);
+      if (!opening() || this.#closed || diagnosis.retry) return;
+      source.close();
+      this.#handlers.onState({
+        kind: "failed",
+        message: diagnosis.message,
+        ...diagnosis.signIn ? {
+          signIn: true
+        } : {}
+      });
+    }, this.#options.slowOpenMs ?? 5e3);
   }
   async #afterFailure(url) {
     const diagnosis = await diagnose(url);
@@ -1222,14 +1246,14 @@ var SignIn = class {
     elements.form.addEventListener("submit", async (event) => {
       event.preventDefault();
       elements.error.textContent = "";
-      const body = new URLSearchParams({
-        token: elements.token.value
-      });
+      const token = elements.token.value.trim();
       let response;
       try {
         response = await fetch(url, {
           method: "POST",
-          body
+          headers: {
+            authorization: `Bearer ${token}`
+          }
         });
       } catch (error) {
         elements.error.textContent = `Cannot reach the server: ${error.message}`;
