@@ -10,7 +10,8 @@ import type { Elements } from "./elements.ts";
 import { FunctionPicker, sameFunction } from "./function_picker.ts";
 import { FunctionStream, type StreamState } from "./function_stream.ts";
 import { bindShortcuts } from "./keyboard.ts";
-import { type LevelOf, toEntry, type WireMessage } from "./log_entry.ts";
+import type { LineReader } from "./line_reader.ts";
+import { toEntry, type WireMessage } from "./log_entry.ts";
 import { logStreamUrl, resumeStreamUrl } from "./log_stream_url.ts";
 import { type LogCounts, LogView } from "./log_view.ts";
 import { fetchSession, SignIn } from "./sign_in.ts";
@@ -38,7 +39,7 @@ const number = new Intl.NumberFormat("en-US");
 /** The page. */
 export class App {
   readonly #el: Elements;
-  readonly #levelOf: LevelOf;
+  readonly #read: LineReader;
   readonly #view: LogView;
   readonly #signIn: SignIn;
   readonly #logsUrl = new URL("../system/logs", location.href);
@@ -52,9 +53,10 @@ export class App {
   #filterTimer = 0;
   #counts: LogCounts | undefined;
 
-  constructor(elements: Elements, levelOf: LevelOf) {
+  /** `read` tells each line's level and JSON (the shared parser, see `line_reader.ts`). */
+  constructor(elements: Elements, read: LineReader) {
     this.#el = elements;
-    this.#levelOf = levelOf;
+    this.#read = read;
     this.#state = parseViewState(location.search);
     this.#view = new LogView(
       { scroller: elements.log, rows: elements.rows },
@@ -150,7 +152,7 @@ export class App {
   }
 
   #add(message: WireMessage, kind: "line" | "gap" | "notice"): void {
-    const entry = toEntry(message, this.#seq++, this.#levelOf, kind);
+    const entry = toEntry(message, this.#seq++, this.#read, kind);
     if (kind === "line" && this.#instances.note(message.instance, message.name)) {
       this.#renderInstances();
     }

@@ -6,6 +6,7 @@
  * @module
  */
 import { instanceHue } from "./instance_hue.ts";
+import type { LineReader } from "./line_reader.ts";
 import type { Ordered } from "./log_store.ts";
 import { timestampKey } from "./timestamp_key.ts";
 import type { Level } from "./view_state.ts";
@@ -37,40 +38,23 @@ export interface Entry extends Ordered {
   readonly json?: Readonly<Record<string, unknown>>;
 }
 
-/** Tells a line's level from its text (and its JSON object, when it is one). */
-export type LevelOf = (text: string) => Level | undefined;
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  const start = text.trimStart();
-  if (start.charCodeAt(0) !== 0x7b || text.trimEnd().slice(-1) !== "}") return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? value as Record<string, unknown>
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Makes the page's entry for a message that arrived `seq`-th.
  *
  * @example
  * ```ts ignore
- * toEntry({ name: "f", namespace: "ns", instance: "f-1", timestamp: "...", text: '{"a": 1}' }, 7, () => undefined)
- *   .display; // '{"a":1}'
+ * toEntry({ name: "f", namespace: "ns", instance: "f-1", timestamp: "...", text: '{"a": 1}' }, 7, read)
+ *   .display; // '{"a":1}' (with a reader that finds JSON objects)
  * ```
  */
 export function toEntry(
   message: WireMessage,
   seq: number,
-  levelOf: LevelOf,
+  read: LineReader,
   kind: EntryKind = "line",
 ): Entry {
-  const json = kind === "line" ? parseJsonObject(message.text) : undefined;
+  const { level, json } = kind === "line" ? read(message.text) : {};
   const display = json === undefined ? message.text : JSON.stringify(json);
-  const level = kind === "line" ? levelOf(message.text) : undefined;
   return {
     kind,
     message,

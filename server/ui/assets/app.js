@@ -625,20 +625,9 @@ function instanceHue(name, instance) {
 }
 
 // ui/log_entry.ts
-function parseJsonObject(text) {
-  const start = text.trimStart();
-  if (start.charCodeAt(0) !== 123 || text.trimEnd().slice(-1) !== "}") return void 0;
-  try {
-    const value = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function toEntry(message, seq, levelOf, kind = "line") {
-  const json = kind === "line" ? parseJsonObject(message.text) : void 0;
+function toEntry(message, seq, read, kind = "line") {
+  const { level, json } = kind === "line" ? read(message.text) : {};
   const display = json === void 0 ? message.text : JSON.stringify(json);
-  const level = kind === "line" ? levelOf(message.text) : void 0;
   return {
     kind,
     message,
@@ -1486,7 +1475,7 @@ var MAX_CHARS = 24e6;
 var number = new Intl.NumberFormat("en-US");
 var App = class {
   #el;
-  #levelOf;
+  #read;
   #view;
   #signIn;
   #logsUrl = new URL("../system/logs", location.href);
@@ -1499,9 +1488,10 @@ var App = class {
   #statusTimer = 0;
   #filterTimer = 0;
   #counts;
-  constructor(elements, levelOf) {
+  /** `read` tells each line's level and JSON (the shared parser, see `line_reader.ts`). */
+  constructor(elements, read) {
     this.#el = elements;
-    this.#levelOf = levelOf;
+    this.#read = read;
     this.#state = parseViewState(location.search);
     this.#view = new LogView({
       scroller: elements.log,
@@ -1593,7 +1583,7 @@ var App = class {
     this.#states.delete(key);
   }
   #add(message, kind) {
-    const entry = toEntry(message, this.#seq++, this.#levelOf, kind);
+    const entry = toEntry(message, this.#seq++, this.#read, kind);
     if (kind === "line" && this.#instances.note(message.instance, message.name)) {
       this.#renderInstances();
     }
@@ -1892,5 +1882,16 @@ function findElements(root) {
 }
 
 // ui/main.ts
-var app = new App(findElements(document), () => void 0);
+function readJsonOnly(text) {
+  if (text.trimStart()[0] !== "{") return {};
+  try {
+    const value = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? {
+      json: value
+    } : {};
+  } catch {
+    return {};
+  }
+}
+var app = new App(findElements(document), readJsonOnly);
 void app.start();

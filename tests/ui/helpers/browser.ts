@@ -74,17 +74,21 @@ export async function openPage(
 
 /**
  * `Deno.test` for a test that needs the browser: ignored (with the reason
- * printed once) where it cannot run; otherwise it gets a browser that is
- * closed afterwards.
+ * printed once) where it cannot run, or when `options.ignore` says so (the
+ * caller prints why); otherwise it gets a browser that is closed afterwards.
  */
-export function browserTest(name: string, fn: (browser: Browser) => Promise<void>): void {
+export function browserTest(
+  name: string,
+  fn: (browser: Browser) => Promise<void>,
+  options: { readonly ignore?: boolean } = {},
+): void {
   if (browserMissing !== undefined && !said) {
     said = true;
     console.error(`skipped: browser tests: ${browserMissing}`);
   }
   Deno.test({
     name,
-    ignore: browserMissing !== undefined,
+    ignore: browserMissing !== undefined || options.ignore === true,
     sanitizeResources: false,
     sanitizeOps: false,
     fn: async () => {
