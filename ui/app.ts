@@ -49,8 +49,8 @@ export class App {
   #state: ViewState;
   #picker: FunctionPicker | undefined;
   #seq = 0;
-  #statusTimer = 0;
-  #filterTimer = 0;
+  #statusTimer: ReturnType<typeof setTimeout> | undefined;
+  #filterTimer: ReturnType<typeof setTimeout> | undefined;
   #counts: LogCounts | undefined;
 
   /** `read` tells each line's level and JSON (the shared parser, see `line_reader.ts`). */

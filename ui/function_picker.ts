@@ -55,7 +55,7 @@ export class FunctionPicker {
   readonly #elements: PickerElements;
   readonly #options: PickerOptions;
   #listed: Listed[] = [];
-  #timer = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(elements: PickerElements, options: PickerOptions) {
     this.#elements = elements;

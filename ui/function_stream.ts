@@ -115,8 +115,8 @@ export class FunctionStream {
   #lastTimestamp: string | undefined;
   #lastId = "";
   #ended = false;
-  #retryTimer = 0;
-  #slowTimer = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #slowTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: StreamOptions, handlers: StreamHandlers) {
     this.#options = options;

@@ -204,7 +204,7 @@ var FunctionPicker = class {
   #elements;
   #options;
   #listed = [];
-  #timer = 0;
+  #timer;
   constructor(elements, options) {
     this.#elements = elements;
     this.#options = options;
@@ -452,8 +452,8 @@ var FunctionStream = class {
   #lastTimestamp;
   #lastId = "";
   #ended = false;
-  #retryTimer = 0;
-  #slowTimer = 0;
+  #retryTimer;
+  #slowTimer;
   constructor(options, handlers) {
     this.#options = options;
     this.#handlers = handlers;
@@ -1485,8 +1485,8 @@ var App = class {
   #state;
   #picker;
   #seq = 0;
-  #statusTimer = 0;
-  #filterTimer = 0;
+  #statusTimer;
+  #filterTimer;
   #counts;
   /** `read` tells each line's level and JSON (the shared parser, see `line_reader.ts`). */
   constructor(elements, read) {
