@@ -12,6 +12,7 @@ import { measureManyFollowers } from "./many_followers.ts";
 import { measureRelay } from "./relay.ts";
 import { measureSlowReader } from "./slow_reader.ts";
 import { measureThroughput } from "./throughput.ts";
+import { measureUiPage } from "./ui_page.ts";
 
 export interface Row {
   readonly measure: string;
@@ -33,6 +34,7 @@ const sections: [string, (quick: boolean) => Promise<Row[]>][] = [
   ["fan-out", measureFanOut],
   ["many-followers", measureManyFollowers],
   ["relay", measureRelay],
+  ["ui", measureUiPage],
 ];
 
 const rows: Row[] = [];

@@ -6,6 +6,7 @@
  * @module
  */
 import { renderLogFile, renderNdjsonFile } from "./download_text.ts";
+import { CountsDisplay } from "./counts_display.ts";
 import type { Elements } from "./elements.ts";
 import { FunctionPicker, sameFunction } from "./function_picker.ts";
 import { FunctionStream, type StreamState } from "./function_stream.ts";
@@ -31,10 +32,8 @@ import {
 } from "./view_state.ts";
 
 /** The bounds of what the page holds. */
-export const MAX_ROWS = 20_000;
+const MAX_ROWS = 20_000;
 const MAX_CHARS = 24_000_000;
-
-const number = new Intl.NumberFormat("en-US");
 
 /** The page. */
 export class App {
@@ -52,12 +51,14 @@ export class App {
   #statusTimer: ReturnType<typeof setTimeout> | undefined;
   #filterTimer: ReturnType<typeof setTimeout> | undefined;
   #counts: LogCounts | undefined;
+  readonly #countsDisplay: CountsDisplay;
 
   /** `read` tells each line's level and JSON (the shared parser, see `line_reader.ts`). */
   constructor(elements: Elements, read: LineReader) {
     this.#el = elements;
     this.#read = read;
     this.#state = parseViewState(location.search);
+    this.#countsDisplay = new CountsDisplay(elements, MAX_ROWS);
     this.#view = new LogView(
       { scroller: elements.log, rows: elements.rows },
       { maxItems: MAX_ROWS, maxChars: MAX_CHARS },
@@ -92,7 +93,10 @@ export class App {
     try {
       session = await fetchSession(this.#signIn.url);
     } catch (error) {
-      this.#status("failed", `cannot reach the server: ${(error as Error).message}`);
+      this.#status(
+        "failed",
+        `cannot reach the server: ${(error as Error).message}`,
+      );
       return;
     }
     if (!session.signedIn && session.methods.length > 0) {
@@ -102,7 +106,11 @@ export class App {
     }
     this.#signIn.hide(session.cookie);
     this.#picker = new FunctionPicker(
-      { list: this.#el.functions, find: this.#el.functionFind, note: this.#el.functionsNote },
+      {
+        list: this.#el.functions,
+        find: this.#el.functionFind,
+        note: this.#el.functionsNote,
+      },
       {
         functionsUrl: new URL("../system/functions", location.href),
         namespaces: session.namespaces,
@@ -125,7 +133,7 @@ export class App {
         resumeUrl: (timestamp) => resumeStreamUrl(this.#logsUrl, ref, timestamp),
       },
       {
-        onMessage: (message, kind) => this.#add(message, kind),
+        onMessage: (message, kind, key) => this.#add(message, kind, key),
         onNotice: (text) =>
           this.#add({
             name: ref.name,
@@ -151,9 +159,11 @@ export class App {
     this.#states.delete(key);
   }
 
-  #add(message: WireMessage, kind: "line" | "gap" | "notice"): void {
-    const entry = toEntry(message, this.#seq++, this.#read, kind);
-    if (kind === "line" && this.#instances.note(message.instance, message.name)) {
+  #add(message: WireMessage, kind: "line" | "gap" | "notice", key?: string): void {
+    const entry = toEntry(message, this.#seq++, this.#read, kind, key);
+    if (
+      kind === "line" && this.#instances.note(message.instance, message.name)
+    ) {
       this.#renderInstances();
     }
     this.#view.add(entry);
@@ -166,7 +176,13 @@ export class App {
     this.#picker?.stop();
     const session = await fetchSession(this.#signIn.url).catch(() => undefined);
     this.#signIn.show(
-      session ?? { methods: ["token"], signedIn: false, cookie: false, namespaces: null },
+      session ??
+        {
+          methods: ["token"],
+          signedIn: false,
+          cookie: false,
+          namespaces: null,
+        },
     );
     this.#status("failed", "sign-in needed");
   }
@@ -202,7 +218,10 @@ export class App {
     el.query.value = s.query;
     el.exclude.value = s.exclude;
     for (const button of el.levels) {
-      button.setAttribute("aria-pressed", String(s.levels.includes(button.dataset.level as Level)));
+      button.setAttribute(
+        "aria-pressed",
+        String(s.levels.includes(button.dataset.level as Level)),
+      );
     }
     const history = "since" in s.history ? `since=${s.history.since}` : `tail=${s.history.tail}`;
     if (![...el.history.options].some((o) => o.value === history)) {
@@ -212,8 +231,7 @@ export class App {
     el.timestamps.checked = s.timestamps;
     el.utc.checked = s.utc;
     el.wrap.checked = s.wrap;
-    el.log.classList.toggle("hide-ts", !s.timestamps);
-    el.log.classList.toggle("nowrap", !s.wrap);
+    this.#view.setDisplay(s.wrap, s.timestamps);
     this.#view.setUtc(s.utc);
     this.#showTheme();
   }
@@ -257,7 +275,7 @@ export class App {
     });
     el.timestamps.addEventListener("change", () => {
       this.#update({ timestamps: el.timestamps.checked });
-      el.log.classList.toggle("hide-ts", !el.timestamps.checked);
+      this.#view.setDisplay(this.#state.wrap, this.#state.timestamps);
     });
     el.utc.addEventListener("change", () => {
       this.#update({ utc: el.utc.checked });
@@ -265,7 +283,7 @@ export class App {
     });
     el.wrap.addEventListener("change", () => {
       this.#update({ wrap: el.wrap.checked });
-      el.log.classList.toggle("nowrap", !el.wrap.checked);
+      this.#view.setDisplay(this.#state.wrap, this.#state.timestamps);
     });
     el.theme.addEventListener("click", () => {
       const next = { auto: "light", light: "dark", dark: "auto" } as const;
@@ -280,11 +298,22 @@ export class App {
       for (const stream of this.#streams.values()) stream.retry();
     });
     el.downloadLog.addEventListener("click", () => {
-      const options = { timestamps: this.#state.timestamps, utc: this.#state.utc };
-      this.#download("log", renderLogFile(this.#view.shown(), options), "text/plain");
+      const options = {
+        timestamps: this.#state.timestamps,
+        utc: this.#state.utc,
+      };
+      this.#download(
+        "log",
+        renderLogFile(this.#view.shown(), options),
+        "text/plain",
+      );
     });
     el.downloadNdjson.addEventListener("click", () => {
-      this.#download("ndjson", renderNdjsonFile(this.#view.shown()), "application/x-ndjson");
+      this.#download(
+        "ndjson",
+        renderNdjsonFile(this.#view.shown()),
+        "application/x-ndjson",
+      );
     });
     el.menu.addEventListener("click", () => {
       const open = el.sidebar.classList.toggle("open");
@@ -299,10 +328,15 @@ export class App {
 
   #applyFilters(): void {
     const problems: string[] = [];
-    const compile = (input: HTMLInputElement, label: string): TextFilter | undefined => {
+    const compile = (
+      input: HTMLInputElement,
+      label: string,
+    ): TextFilter | undefined => {
       const compiled = compileFilter(input.value);
       input.setAttribute("aria-invalid", String(compiled.kind === "error"));
-      if (compiled.kind === "error") problems.push(`${label}: ${compiled.message}`);
+      if (compiled.kind === "error") {
+        problems.push(`${label}: ${compiled.message}`);
+      }
       return compiled.kind === "filter" ? compiled.filter : undefined;
     };
     const query = compile(this.#el.query, "Search");
@@ -333,35 +367,13 @@ export class App {
 
   #showCounts(counts: LogCounts): void {
     this.#counts = counts;
-    const el = this.#el;
-    const filtered = this.#state.query !== "" || this.#state.exclude !== "" ||
-      this.#state.levels.length > 0 || this.#state.instances.length > 0;
-    el.matchCount.textContent = this.#state.query === ""
-      ? ""
-      : `${number.format(counts.matching)} ${counts.matching === 1 ? "match" : "matches"}`;
-    el.counts.textContent = `${number.format(filtered ? counts.matching : counts.held)}${
-      filtered ? ` of ${number.format(counts.held)}` : ""
-    } lines shown · ${number.format(counts.received)} received`;
-    el.counts.dataset.received = String(counts.received);
-    el.counts.dataset.rendered = String(counts.rendered);
-    el.counts.dataset.held = String(counts.held);
-    el.dropped.hidden = counts.dropped === 0;
-    el.dropped.textContent = `${number.format(counts.dropped)} older lines dropped: ` +
-      `this page keeps the latest ${number.format(MAX_ROWS)}.`;
-    el.pause.textContent = counts.paused
-      ? `Resume (${number.format(counts.whilePaused)} new)`
-      : "Pause";
-    el.pause.setAttribute("aria-pressed", String(counts.paused));
-    el.jump.hidden = counts.following || counts.unseen === 0 || counts.paused;
-    el.jump.textContent = `${number.format(counts.unseen)} new ${
-      counts.unseen === 1 ? "line" : "lines"
-    }, jump to latest`;
-    el.empty.hidden = counts.matching > 0;
-    el.empty.textContent = this.#state.functions.length === 0
-      ? "Choose a function to follow its logs."
-      : counts.held === 0
-      ? "No lines yet."
-      : "No line matches the filters.";
+    const s = this.#state;
+    this.#countsDisplay.show(counts, {
+      searching: s.query !== "",
+      filtered: s.query !== "" || s.exclude !== "" || s.levels.length > 0 ||
+        s.instances.length > 0,
+      following: s.functions.length > 0,
+    });
   }
 
   #status(light: string, text: string, canRetry = false): void {
@@ -382,7 +394,8 @@ export class App {
   }
 
   #download(extension: string, text: string, type: string): void {
-    const names = this.#state.functions.map((f) => f.name).join("+") || "fnlogs";
+    const names = this.#state.functions.map((f) => f.name).join("+") ||
+      "fnlogs";
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     saveFile(`${names}-${stamp}.${extension}`, text, type);
   }

@@ -25,7 +25,10 @@ const pad = (n: number, width = 2) => String(n).padStart(width, "0");
  * displayTime("2024-05-06T13:04:05.123456Z", true); // { date: "2024-05-06", time: "13:04:05.123Z" }
  * ```
  */
-export function displayTime(timestamp: string, utc: boolean): DisplayTime | undefined {
+export function displayTime(
+  timestamp: string,
+  utc: boolean,
+): DisplayTime | undefined {
   const t = parseTimestamp(timestamp);
   if (t === undefined) return undefined;
   const d = new Date(t.seconds * 1000 + Math.floor(t.nanos / 1_000_000));

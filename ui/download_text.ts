@@ -32,7 +32,10 @@ export function renderEntryText(entry: Entry, options: TextOptions): string {
  * renderLogFile(entries, { timestamps: false, utc: true }); // "hello (hello-1) hi\n"
  * ```
  */
-export function renderLogFile(entries: Iterable<Entry>, options: TextOptions): string {
+export function renderLogFile(
+  entries: Iterable<Entry>,
+  options: TextOptions,
+): string {
   let text = "";
   for (const entry of entries) text += renderEntryText(entry, options) + "\n";
   return text;
@@ -44,7 +47,8 @@ export function renderNdjsonFile(entries: Iterable<Entry>): string {
   for (const entry of entries) {
     if (entry.kind === "notice") continue;
     const { name, namespace, instance, timestamp, text: line } = entry.message;
-    text += JSON.stringify({ name, namespace, instance, timestamp, text: line }) + "\n";
+    text += JSON.stringify({ name, namespace, instance, timestamp, text: line }) +
+      "\n";
   }
   return text;
 }

@@ -11,7 +11,9 @@ function find<T extends HTMLElement>(
   type: { new (): T; readonly name: string },
 ): T {
   const element = root.getElementById(id);
-  if (!(element instanceof type)) throw new TypeError(`Cannot find the ${type.name} #${id}`);
+  if (!(element instanceof type)) {
+    throw new TypeError(`Cannot find the ${type.name} #${id}`);
+  }
   return element;
 }
 

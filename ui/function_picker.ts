@@ -42,7 +42,8 @@ export interface PickerOptions {
 /** Whether two references name the same function (a missing namespace is the default). */
 export function sameFunction(a: FunctionRef, b: FunctionRef): boolean {
   return a.name === b.name &&
-    (a.namespace === undefined || b.namespace === undefined || a.namespace === b.namespace);
+    (a.namespace === undefined || b.namespace === undefined ||
+      a.namespace === b.namespace);
 }
 
 function isListed(value: unknown): value is Record<string, unknown> {
@@ -63,7 +64,9 @@ export class FunctionPicker {
     elements.find.addEventListener("input", () => this.render());
     elements.list.addEventListener("change", (event) => {
       const box = event.target;
-      if (!(box instanceof HTMLInputElement) || box.dataset.ref === undefined) return;
+      if (!(box instanceof HTMLInputElement) || box.dataset.ref === undefined) {
+        return;
+      }
       const listed = this.#listed.find((l) => formatFunctionRef(l.ref) === box.dataset.ref);
       const selected = this.#options.selected().find((r) =>
         formatFunctionRef(r) === box.dataset.ref
@@ -103,7 +106,9 @@ export class FunctionPicker {
       if (namespace !== undefined) url.searchParams.set("namespace", namespace);
       let response: Response;
       try {
-        response = await fetch(url, { headers: { accept: "application/json" } });
+        response = await fetch(url, {
+          headers: { accept: "application/json" },
+        });
       } catch {
         problems.push("cannot reach the server");
         continue;
@@ -114,12 +119,15 @@ export class FunctionPicker {
         return;
       }
       if (!response.ok) {
-        problems.push(`${response.status}: ${(await response.text()).trim().slice(0, 200)}`);
+        problems.push(
+          `${response.status}: ${(await response.text()).trim().slice(0, 200)}`,
+        );
         continue;
       }
       const body: unknown = await response.json().catch(() => []);
       for (const f of Array.isArray(body) ? body.filter(isListed) : []) {
-        const name = String(f.name), ns = String(f.namespace ?? namespace ?? "");
+        const name = String(f.name),
+          ns = String(f.namespace ?? namespace ?? "");
         listed.push({
           ref: namespace === undefined ? { name } : { name, namespace },
           namespace: ns,
@@ -130,7 +138,8 @@ export class FunctionPicker {
       }
     }
     listed.sort((a, b) =>
-      a.namespace.localeCompare(b.namespace) || a.ref.name.localeCompare(b.ref.name)
+      a.namespace.localeCompare(b.namespace) ||
+      a.ref.name.localeCompare(b.ref.name)
     );
     this.#listed = listed;
     this.#elements.note.textContent = problems.length > 0
@@ -146,17 +155,23 @@ export class FunctionPicker {
   render(): void {
     const selected = this.#options.selected();
     const find = this.#elements.find.value.trim().toLowerCase();
-    const items: { ref: FunctionRef; listed?: Listed }[] = this.#listed.map((l) => ({
+    const items: { ref: FunctionRef; listed?: Listed }[] = this.#listed.map((
+      l,
+    ) => ({
       ref: l.ref,
       listed: l,
     }));
     for (const ref of selected) {
-      if (!this.#listed.some((l) => sameFunction(ref, l.ref))) items.unshift({ ref });
+      if (!this.#listed.some((l) => sameFunction(ref, l.ref))) {
+        items.unshift({ ref });
+      }
     }
     const nodes: HTMLLIElement[] = [];
     for (const { ref, listed } of items) {
       const on = selected.some((r) => sameFunction(r, ref));
-      if (!on && find !== "" && !ref.name.toLowerCase().includes(find)) continue;
+      if (!on && find !== "" && !ref.name.toLowerCase().includes(find)) {
+        continue;
+      }
       const li = document.createElement("li");
       const label = document.createElement("label");
       const box = document.createElement("input");
@@ -176,7 +191,9 @@ export class FunctionPicker {
       } else {
         ready.textContent = `${listed.available}/${listed.replicas}`;
         ready.title = `${listed.available} of ${listed.replicas} replicas ready`;
-        ready.dataset.ready = String(listed.available >= listed.replicas && listed.replicas > 0);
+        ready.dataset.ready = String(
+          listed.available >= listed.replicas && listed.replicas > 0,
+        );
       }
       label.append(box, name, ns, ready);
       li.append(label);

@@ -37,8 +37,11 @@ export type StreamState =
 
 /** What the stream reports. */
 export interface StreamHandlers {
-  /** A log line, or a `gap` notice (its `missed` says how many lines were lost). */
-  onMessage(message: WireMessage, kind: "line" | "gap"): void;
+  /**
+   * A log line, or a `gap` notice (its `missed` says how many lines were
+   * lost), with its `timestampKey`.
+   */
+  onMessage(message: WireMessage, kind: "line" | "gap", key: string): void;
   /** Something the reader should see in the log itself (a cut, a resume). */
   onNotice(text: string): void;
   onState(state: StreamState): void;
@@ -65,7 +68,11 @@ const EVENT_STREAM = /^text\/event-stream\b/i;
 /** The answer of the one-off request made when an `EventSource` gives up. */
 type Diagnosis =
   | { readonly retry: true; readonly message: string }
-  | { readonly retry: false; readonly message: string; readonly signIn?: boolean };
+  | {
+    readonly retry: false;
+    readonly message: string;
+    readonly signIn?: boolean;
+  };
 
 async function diagnose(url: URL): Promise<Diagnosis> {
   const probe = new URL(url);
@@ -79,7 +86,10 @@ async function diagnose(url: URL): Promise<Diagnosis> {
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    return { retry: true, message: `cannot reach the server (${(error as Error).message})` };
+    return {
+      retry: true,
+      message: `cannot reach the server (${(error as Error).message})`,
+    };
   }
   const type = response.headers.get("content-type") ?? "";
   const body = response.ok ? "" : (await response.text()).trim().slice(0, 300);
@@ -94,11 +104,18 @@ async function diagnose(url: URL): Promise<Diagnosis> {
         `proxy or gateway").`,
     };
   }
-  if (response.ok) return { retry: true, message: "the stream was refused, then answered" };
-  if (response.status === 401) return { retry: false, message: "sign-in needed", signIn: true };
+  if (response.ok) {
+    return { retry: true, message: "the stream was refused, then answered" };
+  }
+  if (response.status === 401) {
+    return { retry: false, message: "sign-in needed", signIn: true };
+  }
   const reason = `${response.status}${body === "" ? "" : `: ${body}`}`;
   if ([403, 404, 405, 414, 422, 431].includes(response.status)) {
-    return { retry: false, message: `the server refused the stream (${reason})` };
+    return {
+      retry: false,
+      message: `the server refused the stream (${reason})`,
+    };
   }
   return { retry: true, message: `the server answered ${reason}` };
 }
@@ -150,7 +167,9 @@ export class FunctionStream {
       clearTimeout(this.#slowTimer);
       if (this.#attempt > 0) {
         // The browser's own reconnect sends Last-Event-ID when a line had an id.
-        if (resumedAs === "no") resumed = this.#lastId === "" ? "by time" : "exactly";
+        if (resumedAs === "no") {
+          resumed = this.#lastId === "" ? "by time" : "exactly";
+        }
         this.#overlap.arm();
         this.#handlers.onNotice(
           resumed === "exactly"
@@ -164,7 +183,10 @@ export class FunctionStream {
       this.#handlers.onState({ kind: "live", resumed, at: Date.now() });
     });
     source.addEventListener("message", (event) => this.#onData(event, "line"));
-    source.addEventListener("gap", (event) => this.#onData(event as MessageEvent, "gap"));
+    source.addEventListener(
+      "gap",
+      (event) => this.#onData(event as MessageEvent, "gap"),
+    );
     source.addEventListener("end", () => {
       // Ended on purpose (the server's --max-stream-duration): the browser asks again.
       this.#ended = true;
@@ -173,9 +195,14 @@ export class FunctionStream {
     source.addEventListener("error", () => {
       if (this.#closed || source !== this.#source) return;
       if (source.readyState === EventSource.CONNECTING) {
-        if (this.#attempt === 0 && !this.#ended) this.#handlers.onNotice("connection lost");
+        if (this.#attempt === 0 && !this.#ended) {
+          this.#handlers.onNotice("connection lost");
+        }
         this.#attempt++;
-        this.#handlers.onState({ kind: "reconnecting", attempt: this.#attempt });
+        this.#handlers.onState({
+          kind: "reconnecting",
+          attempt: this.#attempt,
+        });
         this.#watchOpening(source, url);
         return;
       }
@@ -195,16 +222,12 @@ export class FunctionStream {
       return;
     }
     if (event.lastEventId !== "") this.#lastId = event.lastEventId;
+    const key = timestampKey(message.timestamp);
     if (kind === "line") {
-      const line = {
-        instance: message.instance,
-        key: timestampKey(message.timestamp),
-        text: message.text,
-      };
-      if (!this.#overlap.accept(line)) return;
+      if (!this.#overlap.accept({ instance: message.instance, key, text: message.text })) return;
       this.#lastTimestamp = message.timestamp;
     }
-    this.#handlers.onMessage(message, kind);
+    this.#handlers.onMessage(message, kind, key);
   }
 
   /** Asks why if `source` has not opened within `slowOpenMs`; gives up on a lasting refusal. */
@@ -237,7 +260,8 @@ export class FunctionStream {
       return;
     }
     const cap = this.#options.maxRetryMs ?? 30_000;
-    const delay = Math.min(cap, 1000 * 2 ** this.#failures++) * (0.5 + Math.random() / 2);
+    const delay = Math.min(cap, 1000 * 2 ** this.#failures++) *
+      (0.5 + Math.random() / 2);
     this.#handlers.onState({
       kind: "failed",
       message: diagnosis.message,

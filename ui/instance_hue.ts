@@ -16,8 +16,20 @@
  * ```
  */
 export function instanceHue(name: string, instance: string): number {
-  let hash = 0x811c9dc5;
   const text = `${name} (${instance})`;
+  let hue = known.get(text);
+  if (hue === undefined) {
+    if (known.size > 4096) known.clear();
+    known.set(text, hue = hash(text));
+  }
+  return hue;
+}
+
+/** Hues already worked out (a few instances write most lines). */
+const known = new Map<string, number>();
+
+function hash(text: string): number {
+  let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);

@@ -14,7 +14,10 @@ export class InstanceList {
   readonly #known = new Map<string, string>();
 
   /** `onChange` gets the instance and whether it is now ticked. */
-  constructor(list: HTMLUListElement, onChange: (instance: string, on: boolean) => void) {
+  constructor(
+    list: HTMLUListElement,
+    onChange: (instance: string, on: boolean) => void,
+  ) {
     this.#list = list;
     list.addEventListener("change", (event) => {
       const box = event.target;
@@ -32,7 +35,9 @@ export class InstanceList {
   /** Draws the instances of the `followed` functions, and any `ticked` one. */
   render(followed: ReadonlySet<string>, ticked: readonly string[]): void {
     const items: HTMLLIElement[] = [];
-    for (const [instance, name] of [...this.#known].sort(([a], [b]) => a.localeCompare(b))) {
+    for (
+      const [instance, name] of [...this.#known].sort(([a], [b]) => a.localeCompare(b))
+    ) {
       if (!followed.has(name) && !ticked.includes(instance)) continue;
       const li = document.createElement("li");
       const label = document.createElement("label");

@@ -14,7 +14,8 @@ export interface Shortcuts {
 }
 
 function typing(target: EventTarget | null): boolean {
-  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement ||
+  return target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
     target instanceof HTMLSelectElement ||
     (target instanceof HTMLElement && target.isContentEditable);
 }
@@ -22,7 +23,9 @@ function typing(target: EventTarget | null): boolean {
 /** Listens for the keys on `root`. */
 export function bindShortcuts(root: Document, shortcuts: Shortcuts): void {
   root.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) {
+      return;
+    }
     if (typing(event.target)) {
       if (event.key === "Escape") (event.target as HTMLElement).blur();
       return;
@@ -30,7 +33,9 @@ export function bindShortcuts(root: Document, shortcuts: Shortcuts): void {
     if (event.key === "/") {
       event.preventDefault();
       shortcuts.focusSearch();
-    } else if (event.key === " " && !(event.target instanceof HTMLButtonElement)) {
+    } else if (
+      event.key === " " && !(event.target instanceof HTMLButtonElement)
+    ) {
       event.preventDefault();
       shortcuts.togglePause();
     } else if (event.key === "G") {

@@ -45,7 +45,9 @@ const LEVEL_OF: Readonly<Record<string, Level>> = {
  * read('{"level":"fatal","msg":"x"}'); // { level: "error", json: { level: "fatal", msg: "x" } }
  * ```
  */
-export function lineReader(parse: (text: string) => ParsedLineLike): LineReader {
+export function lineReader(
+  parse: (text: string) => ParsedLineLike,
+): LineReader {
   return (text) => {
     const parsed = parse(text);
     const level = parsed.level === undefined ? undefined : LEVEL_OF[parsed.level];

@@ -38,8 +38,49 @@ export interface Entry extends Ordered {
   readonly json?: Readonly<Record<string, unknown>>;
 }
 
+class LogEntry implements Entry {
+  readonly kind: EntryKind;
+  readonly message: WireMessage;
+  readonly key: string;
+  readonly seq: number;
+  readonly size: number;
+  readonly source: string;
+  readonly hue: number;
+  readonly level: Level | undefined;
+  readonly json: Readonly<Record<string, unknown>> | undefined;
+  #display: string | undefined;
+
+  constructor(
+    message: WireMessage,
+    seq: number,
+    kind: EntryKind,
+    key: string,
+    level: Level | undefined,
+    json: Readonly<Record<string, unknown>> | undefined,
+  ) {
+    this.kind = kind;
+    this.message = message;
+    this.key = key;
+    this.seq = seq;
+    // The JSON object and its compact text weigh about twice the text again.
+    this.size = message.text.length * (json === undefined ? 1 : 3) + 64;
+    this.source = message.instance === "" ? message.name : `${message.name} (${message.instance})`;
+    this.hue = instanceHue(message.name, message.instance);
+    this.level = level;
+    this.json = json;
+  }
+
+  /** Made when first needed (a search, a row drawn): most lines are never either. */
+  get display(): string {
+    return this.#display ??= this.json === undefined
+      ? this.message.text
+      : JSON.stringify(this.json);
+  }
+}
+
 /**
- * Makes the page's entry for a message that arrived `seq`-th.
+ * Makes the page's entry for a message that arrived `seq`-th (`key`: its
+ * `timestampKey`, when the caller has it already).
  *
  * @example
  * ```ts ignore
@@ -52,20 +93,8 @@ export function toEntry(
   seq: number,
   read: LineReader,
   kind: EntryKind = "line",
+  key = timestampKey(message.timestamp),
 ): Entry {
-  const { level, json } = kind === "line" ? read(message.text) : {};
-  const display = json === undefined ? message.text : JSON.stringify(json);
-  return {
-    kind,
-    message,
-    key: timestampKey(message.timestamp),
-    seq,
-    // The JSON object and its compact text weigh about twice the text again.
-    size: message.text.length * (json === undefined ? 1 : 3) + 64,
-    source: message.instance === "" ? message.name : `${message.name} (${message.instance})`,
-    hue: instanceHue(message.name, message.instance),
-    display,
-    ...(level === undefined ? {} : { level }),
-    ...(json === undefined ? {} : { json }),
-  };
+  const info = kind === "line" ? read(message.text) : undefined;
+  return new LogEntry(message, seq, kind, key, info?.level, info?.json);
 }

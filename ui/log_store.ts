@@ -102,7 +102,11 @@ export class LogStore<T extends Ordered> {
   }
 
   /** The item after `item` in order that satisfies `predicate`, searching at most `limit` items. */
-  nextAfter(item: T, predicate: (candidate: T) => boolean, limit = Infinity): T | undefined {
+  nextAfter(
+    item: T,
+    predicate: (candidate: T) => boolean,
+    limit = Infinity,
+  ): T | undefined {
     const items = this.#items;
     let low = this.#start, high = items.length;
     while (low < high) {

@@ -11,7 +11,9 @@ function base(logsUrl: URL | string, ref: FunctionRef): URL {
   const url = new URL(logsUrl);
   url.search = "";
   url.searchParams.set("name", ref.name);
-  if (ref.namespace !== undefined) url.searchParams.set("namespace", ref.namespace);
+  if (ref.namespace !== undefined) {
+    url.searchParams.set("namespace", ref.namespace);
+  }
   url.searchParams.set("follow", "true");
   return url;
 }
@@ -34,7 +36,10 @@ export function logStreamUrl(
 ): URL {
   const url = base(logsUrl, ref);
   if ("since" in history) {
-    url.searchParams.set("since", new Date(now - parseGoDuration(history.since)).toISOString());
+    url.searchParams.set(
+      "since",
+      new Date(now - parseGoDuration(history.since)).toISOString(),
+    );
   } else if (history.tail !== "all") {
     url.searchParams.set("tail", String(history.tail));
   }
@@ -42,7 +47,11 @@ export function logStreamUrl(
 }
 
 /** The follow request that starts at `timestamp` (the last line shown), for a resume by time. */
-export function resumeStreamUrl(logsUrl: URL | string, ref: FunctionRef, timestamp: string): URL {
+export function resumeStreamUrl(
+  logsUrl: URL | string,
+  ref: FunctionRef,
+  timestamp: string,
+): URL {
   const url = base(logsUrl, ref);
   url.searchParams.set("since", timestamp);
   return url;

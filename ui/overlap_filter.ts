@@ -18,8 +18,8 @@ export interface Stamped {
 
 interface Last {
   key: string;
-  /** The texts already shown at `key`. */
-  texts: Set<string>;
+  /** The texts already shown at `key` (reused: no allocation per line). */
+  readonly texts: string[];
 }
 
 /**
@@ -48,15 +48,23 @@ export class OverlapFilter {
   /** Whether to show this line (and if so, it is remembered). */
   accept(line: Stamped): boolean {
     const last = this.#last.get(line.instance);
-    if (last === undefined || line.key > last.key) {
-      this.#last.set(line.instance, { key: line.key, texts: new Set([line.text]) });
+    if (last === undefined) {
+      this.#last.set(line.instance, { key: line.key, texts: [line.text] });
+      if (this.#armed) this.#synced.add(line.instance);
+      return true;
+    }
+    if (line.key > last.key) {
+      last.key = line.key;
+      last.texts.length = 0;
+      last.texts.push(line.text);
       if (this.#armed) this.#synced.add(line.instance);
       return true;
     }
     const inOverlap = this.#armed && !this.#synced.has(line.instance);
     if (line.key === last.key) {
-      if (inOverlap && last.texts.has(line.text)) return false;
-      last.texts.add(line.text);
+      if (inOverlap && last.texts.includes(line.text)) return false;
+      // Many lines of one instant (a coarse clock) are not remembered without end.
+      if (last.texts.length < 10_000) last.texts.push(line.text);
       return true;
     }
     // Older than the newest shown: a repeat while in overlap, else a late line.

@@ -25,7 +25,10 @@ function span(className: string, text: string): HTMLSpanElement {
 }
 
 /** The message with the highlight's matches in `<mark>`s, all as text nodes. */
-function messageNode(text: string, highlight: TextFilter | undefined): HTMLSpanElement {
+function messageNode(
+  text: string,
+  highlight: TextFilter | undefined,
+): HTMLSpanElement {
   const ranges = highlight?.ranges(text) ?? [];
   if (ranges.length === 0) return span("msg", text);
   const element = document.createElement("span");
@@ -69,7 +72,9 @@ export function renderRow(entry: Entry, options: RowOptions): HTMLDivElement {
   const ts = document.createElement("span");
   ts.className = "ts";
   // Real spaces between the parts, so that copied rows read as they look.
-  if (time !== undefined) ts.append(span("date", time.date + " "), time.time + " ");
+  if (time !== undefined) {
+    ts.append(span("date", time.date + " "), time.time + " ");
+  }
   const source = span("src", entry.source);
   source.style.setProperty("--h", String(entry.hue));
   row.append(ts, source, " ", messageNode(entry.display, options.highlight));

@@ -24,12 +24,21 @@ export interface RowFilter {
 
 /** Whether the row of `entry` is shown. */
 export function rowMatches(entry: Entry, filter: RowFilter): boolean {
-  if (filter.functions !== undefined && !filter.functions.has(entry.message.name)) return false;
+  if (
+    filter.functions !== undefined && !filter.functions.has(entry.message.name)
+  ) return false;
   if (entry.kind !== "line") return true;
-  if (filter.instances.size > 0 && !filter.instances.has(entry.message.instance)) return false;
-  if (filter.levels.size > 0 && (entry.level === undefined || !filter.levels.has(entry.level))) {
+  if (
+    filter.instances.size > 0 && !filter.instances.has(entry.message.instance)
+  ) return false;
+  if (
+    filter.levels.size > 0 &&
+    (entry.level === undefined || !filter.levels.has(entry.level))
+  ) {
     return false;
   }
-  if (filter.exclude !== undefined && filter.exclude.test(entry.display)) return false;
+  if (filter.exclude !== undefined && filter.exclude.test(entry.display)) {
+    return false;
+  }
   return filter.query === undefined || filter.query.test(entry.display);
 }

@@ -30,8 +30,12 @@ export interface SignInElements {
 
 /** Asks the server about the session. */
 export async function fetchSession(url: URL): Promise<SessionInfo> {
-  const response = await fetch(url, { headers: { accept: "application/json" } });
-  if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
+  const response = await fetch(url, {
+    headers: { accept: "application/json" },
+  });
+  if (!response.ok) {
+    throw new Error(`${url.pathname} answered ${response.status}`);
+  }
   const body = await response.json();
   return {
     methods: Array.isArray(body.methods) ? body.methods.map(String) : [],

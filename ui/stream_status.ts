@@ -7,7 +7,13 @@
 import type { StreamState } from "./function_stream.ts";
 
 /** The light's colours, worst first. */
-export type Light = "failed" | "reconnecting" | "connecting" | "resumed" | "live" | "idle";
+export type Light =
+  | "failed"
+  | "reconnecting"
+  | "connecting"
+  | "resumed"
+  | "live"
+  | "idle";
 
 /** What the status shows. */
 export interface StatusSummary {
@@ -36,7 +42,12 @@ export function summarizeStreams(
   now: number,
 ): StatusSummary {
   if (states.size === 0) {
-    return { light: "idle", text: "no function chosen", signIn: false, canRetry: false };
+    return {
+      light: "idle",
+      text: "no function chosen",
+      signIn: false,
+      canRetry: false,
+    };
   }
   const names = (kind: StreamState["kind"]) =>
     [...states].filter(([, s]) => s.kind === kind).map(([name]) => name);
@@ -59,7 +70,9 @@ export function summarizeStreams(
   }
   const reconnecting = all.filter((s) => s.kind === "reconnecting");
   if (reconnecting.length > 0) {
-    const attempt = Math.max(...reconnecting.map((s) => s.kind === "reconnecting" ? s.attempt : 0));
+    const attempt = Math.max(
+      ...reconnecting.map((s) => s.kind === "reconnecting" ? s.attempt : 0),
+    );
     return {
       light: "reconnecting",
       text: `reconnecting (attempt ${attempt}): ${names("reconnecting").join(", ")}`,

@@ -46,7 +46,10 @@ export function compileFilter(input: string): CompiledFilter {
   if (match !== null) {
     [, source, flags] = match;
     if (!ALLOWED_FLAGS.test(flags)) {
-      return { kind: "error", message: `unknown regular expression flags "${flags}"` };
+      return {
+        kind: "error",
+        message: `unknown regular expression flags "${flags}"`,
+      };
     }
   } else {
     source = escapeRegExp(input);
@@ -57,7 +60,10 @@ export function compileFilter(input: string): CompiledFilter {
     test = new RegExp(source, flags);
     all = new RegExp(source, flags + "g");
   } catch (error) {
-    return { kind: "error", message: error instanceof Error ? error.message : String(error) };
+    return {
+      kind: "error",
+      message: error instanceof Error ? error.message : String(error),
+    };
   }
   return {
     kind: "filter",

@@ -4,21 +4,25 @@
  *
  * @module
  */
-import { parseTimestamp } from "../lib/time/timestamp.ts";
+import { normalizeTimestamp } from "../lib/time/timestamp.ts";
+
+/** UTC with up to nine fractional digits, as fnlogs' servers write every timestamp. */
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(\d{1,9}))?Z$/;
 
 /**
- * `SSSSSSSSSSSS.NNNNNNNNN`: seconds since the epoch (offset so that it is
- * never negative) and nanoseconds, both zero-padded. Text that is not RFC3339
- * gives `""`, which sorts first.
+ * `YYYY-MM-DDTHH:MM:SS.NNNNNNNNN` in UTC, the fraction padded to nine
+ * digits, so that strings compare as instants. The log API's own form (UTC,
+ * `Z`) is only padded, on the page's hot path; any other zone is converted.
+ * Text that is not RFC3339 gives `""`, which sorts first.
  *
  * @example
  * ```ts ignore
- * timestampKey("2024-01-01T00:00:00.5Z") < timestampKey("2024-01-01T01:00:00.25+01:00"); // false: same instant minus 0.25 s
+ * timestampKey("2024-01-01T01:00:00.25+01:00"); // "2024-01-01T00:00:00.250000000"
  * ```
  */
 export function timestampKey(timestamp: string): string {
-  const t = parseTimestamp(timestamp);
-  if (t === undefined) return "";
-  return String(t.seconds + 100_000_000_000).padStart(12, "0") + "." +
-    String(t.nanos).padStart(9, "0");
+  const match = CANONICAL.exec(timestamp);
+  if (match !== null) return `${timestamp.slice(0, 19)}.${(match[1] ?? "").padEnd(9, "0")}`;
+  const utc = normalizeTimestamp(timestamp);
+  return utc === undefined || !CANONICAL.test(utc) ? "" : timestampKey(utc);
 }

@@ -67,7 +67,9 @@ export function parseFunctionRef(text: string): FunctionRef | undefined {
   const dot = text.indexOf(".");
   const name = dot === -1 ? text : text.slice(0, dot);
   const namespace = dot === -1 ? undefined : text.slice(dot + 1);
-  if (!NAME.test(name) || (namespace !== undefined && !NAME.test(namespace))) return undefined;
+  if (!NAME.test(name) || (namespace !== undefined && !NAME.test(namespace))) {
+    return undefined;
+  }
   return namespace === undefined ? { name } : { name, namespace };
 }
 
@@ -95,7 +97,9 @@ export function parseViewState(search: string | URLSearchParams): ViewState {
   const tail = params.get("tail");
   if (since !== null && DURATION.test(since)) history = { since };
   else if (tail === "all") history = { tail: "all" };
-  else if (tail !== null && /^[1-9]\d{0,6}$/.test(tail)) history = { tail: Number(tail) };
+  else if (tail !== null && /^[1-9]\d{0,6}$/.test(tail)) {
+    history = { tail: Number(tail) };
+  }
   const theme = params.get("theme");
   return {
     functions,
@@ -114,7 +118,9 @@ export function parseViewState(search: string | URLSearchParams): ViewState {
 /** Writes a view as a query string (`?...`, or `""` for the default view). */
 export function formatViewState(state: ViewState): string {
   const params = new URLSearchParams();
-  for (const ref of state.functions) params.append("fn", formatFunctionRef(ref));
+  for (const ref of state.functions) {
+    params.append("fn", formatFunctionRef(ref));
+  }
   if (state.query !== "") params.set("q", state.query);
   if (state.exclude !== "") params.set("x", state.exclude);
   if (state.levels.length > 0) params.set("level", state.levels.join(","));
@@ -122,9 +128,13 @@ export function formatViewState(state: ViewState): string {
   const history = state.history;
   if ("since" in history) params.set("since", history.since);
   else if (history.tail !== 100) params.set("tail", String(history.tail));
-  if (state.timestamps !== DEFAULT_VIEW.timestamps) params.set("ts", state.timestamps ? "1" : "0");
+  if (state.timestamps !== DEFAULT_VIEW.timestamps) {
+    params.set("ts", state.timestamps ? "1" : "0");
+  }
   if (state.utc !== DEFAULT_VIEW.utc) params.set("utc", state.utc ? "1" : "0");
-  if (state.wrap !== DEFAULT_VIEW.wrap) params.set("wrap", state.wrap ? "1" : "0");
+  if (state.wrap !== DEFAULT_VIEW.wrap) {
+    params.set("wrap", state.wrap ? "1" : "0");
+  }
   if (state.theme !== "auto") params.set("theme", state.theme);
   const text = params.toString();
   return text === "" ? "" : `?${text}`;

@@ -46,7 +46,8 @@ browserTest(
         violations.push(`${e.violatedDirective} ${e.blockedURI}`);
       });
     });
-    await page.goto(`${ui.server.url}/ui/?fn=evil`);
+    // Unwrapped first: every row is one line high, so all of them are on screen (in the DOM).
+    await page.goto(`${ui.server.url}/ui/?fn=evil&wrap=0`);
     await page.locator(".row", { hasText: "the last line" }).waitFor();
 
     // Every line shows exactly as written (the JSON one compact), in order, each once.
@@ -95,12 +96,6 @@ browserTest(
           hugeHeight: huge.getBoundingClientRect().height,
         };
       });
-    const wrapped = await layout();
-    assert(wrapped.pageWidth <= wrapped.windowWidth, JSON.stringify(wrapped));
-    assert(wrapped.search.top >= 0 && wrapped.search.right <= wrapped.windowWidth);
-    assert(wrapped.hugeWidth <= wrapped.logWidth + 1, JSON.stringify(wrapped));
-    assert(wrapped.hugeHeight > 100, "the 64 KiB line wraps over many lines");
-
     // The right-to-left override reverses only its own message: time, badge, text stay in order.
     const order = await page.evaluate(() => {
       const { document } = globalThis as unknown as InPage;
@@ -115,11 +110,10 @@ browserTest(
     assertEquals(order, [true, true, true]);
 
     // Unwrapped, the huge line scrolls inside the log, not the page.
-    await page.uncheck("#wrap");
     const unwrapped = await layout();
     assert(unwrapped.pageWidth <= unwrapped.windowWidth, JSON.stringify(unwrapped));
     assert(unwrapped.logScrollWidth > unwrapped.logWidth * 10, JSON.stringify(unwrapped));
-    assertEquals(unwrapped.search, wrapped.search);
+    assert(unwrapped.search.top >= 0 && unwrapped.search.right <= unwrapped.windowWidth);
 
     // Searching for markup finds it as text, highlighted.
     await page.fill("#query", "<script>");
@@ -134,8 +128,18 @@ browserTest(
       JSON.stringify(JSON.parse(HOSTILE[11]), null, 2),
     );
 
-    // The download holds the lines verbatim.
+    // Wrapped, it wraps inside the log's width over many lines.
     await page.check("#wrap");
+    await page.locator(".row", { hasText: "the last line" }).waitFor();
+    const wrapped = await layout();
+    assert(wrapped.pageWidth <= wrapped.windowWidth, JSON.stringify(wrapped));
+    assert(wrapped.search.top >= 0 && wrapped.search.right <= wrapped.windowWidth);
+    assert(wrapped.hugeWidth <= wrapped.logWidth + 1, JSON.stringify(wrapped));
+    assert(wrapped.hugeHeight > 100, "the 64 KiB line wraps over many lines");
+
+    assertEquals(wrapped.search, unwrapped.search);
+
+    // The download holds the lines verbatim.
     await page.uncheck("#timestamps");
     const [download] = await Promise.all([
       page.waitForEvent("download"),

@@ -7,7 +7,6 @@
 import { assert, assertEquals } from "@std/assert";
 import { startServeProcess } from "../helpers/serve_process.ts";
 import { browserTest, openPage } from "./helpers/browser.ts";
-import type { InPage } from "./helpers/in_page.ts";
 import { counting, writeStack } from "./helpers/ui_server.ts";
 
 function freePort(): number {
@@ -39,46 +38,47 @@ browserTest(
       const stack = await writeStack(dir, { numbers: counting(20) });
       const args = ["--stack", stack, "--data-dir", `${dir}/data`, "--port", String(freePort())];
       let server = await startServeProcess(args);
-      const { page, errors } = await openPage(browser);
+      const { page, errors } = await openPage(browser, { acceptDownloads: true });
       try {
         await page.goto(`${server.url}/ui/?fn=numbers&tail=all`);
-        await page.locator(".row .msg", { hasText: / n=40$/ }).waitFor();
+        const first = await page.locator(".row .msg", { hasText: / n=40$/ }).textContent();
+        const firstRun = /^run=(\w+) /.exec(first!)![1];
 
         await server.stop();
         await page.locator('#status[data-light="reconnecting"]').waitFor();
         await page.locator("#status-text", {
           hasText: /^reconnecting \(attempt [2-9]\d*\): numbers$/,
-        })
-          .waitFor();
+        }).waitFor();
         server = await startServeProcess(args);
         await page.locator("#status-text", { hasText: "resumed exactly: numbers" }).waitFor();
         // Lines of the second run (another process, another run id) arrive.
-        await page.waitForFunction(() => {
-          const { document } = globalThis as unknown as InPage;
-          const runs = new Map<string, number>();
-          for (const e of document.querySelectorAll(".row[data-kind=line] .msg")) {
-            // The local runner's own lines ("[fnlogs] numbers-x exited ...") are in the log too.
-            if (e.textContent!.startsWith("[fnlogs] ")) continue;
-            const match = /^run=(\w+) n=(\d+)$/.exec(e.textContent!);
-            if (match === null) throw new Error(`an unexpected row: ${e.textContent}`);
-            runs.set(match[1], Math.max(runs.get(match[1]) ?? 0, Number(match[2])));
-          }
-          return runs.size === 2 && [...runs.values()][1] >= 40;
-        });
+        await page.locator(".row .msg", { hasText: new RegExp(`^run=(?!${firstRun})\\w+ n=40$`) })
+          .waitFor();
         await server.stop();
 
-        const shown = await page.locator(".row[data-kind=line] .msg").allTextContents();
+        // What the page shows (its download of the rows, since only those on screen are in
+        // the DOM) is exactly the stored lines, from the first on, each once.
+        const download = async (button: string) => {
+          const [file] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
+          return (await Deno.readTextFile((await file.path())!)).trimEnd().split("\n");
+        };
+        const shown = (await download("#download-ndjson")).map((l) => JSON.parse(l).text);
         const stored = await storedTexts(dir);
         assert(shown.length >= 80, `${shown.length} rows`);
         assertEquals(shown, stored.slice(0, shown.length));
         assertEquals(new Set(shown).size, shown.length);
+        assert(shown.some((t) => t.startsWith("[fnlogs] numbers-") && t.includes("SIGTERM")));
+        // The rows in the DOM are the newest of them, in order.
+        const onScreen = await page.locator(".row[data-kind=line] .msg").allTextContents();
+        assert(onScreen.length > 10, `${onScreen.length} rows on screen`);
+        assertEquals(onScreen, shown.slice(-onScreen.length));
         // The cut and the resume are said in the log itself.
-        const notices = await page.locator(".row[data-kind=notice] .msg").allTextContents();
+        const log = await download("#download-log");
         assert(
-          notices.includes(
-            "[fnlogs page] numbers: reconnected: resumed after the last line received",
+          log.some((l) =>
+            l.endsWith("[fnlogs page] numbers: reconnected: resumed after the last line received")
           ),
-          notices.join("\n"),
+          log.filter((l) => l.includes("[fnlogs page]")).join("\n"),
         );
         assertEquals(errors.filter((e) => !e.includes("ERR_CONNECTION_REFUSED")), []);
       } finally {

@@ -43,22 +43,38 @@ function parseTimestamp(text) {
     offsetSeconds
   };
 }
+function pad(n, width) {
+  return String(n).padStart(width, "0");
+}
+function formatTimestamp(seconds, nanos, offsetSeconds = 0) {
+  const local = new Date((seconds + offsetSeconds) * 1e3);
+  const year = local.getUTCFullYear();
+  let text = (year < 0 ? "-" + pad(-year, 4) : pad(year, 4)) + "-" + pad(local.getUTCMonth() + 1, 2) + "-" + pad(local.getUTCDate(), 2) + "T" + pad(local.getUTCHours(), 2) + ":" + pad(local.getUTCMinutes(), 2) + ":" + pad(local.getUTCSeconds(), 2);
+  if (nanos !== 0) text += "." + pad(nanos, 9).replace(/0+$/, "");
+  if (offsetSeconds === 0) return text + "Z";
+  const abs = Math.abs(offsetSeconds);
+  return text + (offsetSeconds < 0 ? "-" : "+") + pad(Math.floor(abs / 3600), 2) + ":" + pad(Math.floor(abs % 3600 / 60), 2);
+}
+function normalizeTimestamp(text) {
+  const t = parseTimestamp(text);
+  return t === void 0 ? void 0 : formatTimestamp(t.seconds, t.nanos);
+}
 
 // ui/display_time.ts
-var pad = (n, width = 2) => String(n).padStart(width, "0");
+var pad2 = (n, width = 2) => String(n).padStart(width, "0");
 function displayTime(timestamp, utc) {
   const t = parseTimestamp(timestamp);
   if (t === void 0) return void 0;
   const d = new Date(t.seconds * 1e3 + Math.floor(t.nanos / 1e6));
   if (utc) {
     return {
-      date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
-      time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}Z`
+      date: `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`,
+      time: `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${pad2(d.getUTCMilliseconds(), 3)}Z`
     };
   }
   return {
-    date: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
-    time: `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
+    date: `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`,
+    time: `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${pad2(d.getMilliseconds(), 3)}`
   };
 }
 
@@ -92,6 +108,72 @@ function renderNdjsonFile(entries) {
   return text;
 }
 
+// ui/counts_display.ts
+var number = new Intl.NumberFormat("en-US");
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+var CountsDisplay = class {
+  #el;
+  #maxRows;
+  #state = "";
+  #shownAt = -Infinity;
+  #timer;
+  #latest;
+  constructor(elements, maxRows) {
+    this.#el = elements;
+    this.#maxRows = maxRows;
+  }
+  /** Shows the counts now or soon (see the module's note). */
+  show(counts, context) {
+    this.#latest = [
+      counts,
+      context
+    ];
+    const state = [
+      counts.paused,
+      counts.following,
+      counts.unseen > 0,
+      counts.matching > 0,
+      counts.dropped > 0,
+      context.searching,
+      context.filtered,
+      context.following
+    ].join();
+    const now = performance.now();
+    if (state === this.#state && now - this.#shownAt < 250) {
+      this.#timer ??= setTimeout(() => {
+        this.#timer = void 0;
+        this.#shownAt = -Infinity;
+        this.show(...this.#latest);
+      }, 250);
+      return;
+    }
+    this.#state = state;
+    this.#shownAt = now;
+    this.#write(counts, context);
+  }
+  #write(counts, context) {
+    const el = this.#el;
+    setText(el.matchCount, context.searching ? `${number.format(counts.matching)} ${counts.matching === 1 ? "match" : "matches"}` : "");
+    setText(el.counts, `${number.format(context.filtered ? counts.matching : counts.held)}${context.filtered ? ` of ${number.format(counts.held)}` : ""} lines shown \xB7 ${number.format(counts.received)} received`);
+    Object.assign(el.counts.dataset, {
+      received: String(counts.received),
+      shown: String(counts.shown),
+      built: String(counts.built),
+      held: String(counts.held)
+    });
+    el.dropped.hidden = counts.dropped === 0;
+    setText(el.dropped, `${number.format(counts.dropped)} older lines dropped: this page keeps the latest ${number.format(this.#maxRows)}.`);
+    setText(el.pause, counts.paused ? `Resume (${number.format(counts.whilePaused)} new)` : "Pause");
+    el.pause.setAttribute("aria-pressed", String(counts.paused));
+    el.jump.hidden = counts.following || counts.unseen === 0 || counts.paused;
+    setText(el.jump, `${number.format(counts.unseen)} new ${counts.unseen === 1 ? "line" : "lines"}, jump to latest`);
+    el.empty.hidden = counts.matching > 0;
+    setText(el.empty, !context.following ? "Choose a function to follow its logs." : counts.held === 0 ? "No lines yet." : "No line matches the filters.");
+  }
+};
+
 // ui/view_state.ts
 var LEVELS = [
   "error",
@@ -122,7 +204,9 @@ function parseFunctionRef(text) {
   const dot = text.indexOf(".");
   const name = dot === -1 ? text : text.slice(0, dot);
   const namespace = dot === -1 ? void 0 : text.slice(dot + 1);
-  if (!NAME.test(name) || namespace !== void 0 && !NAME.test(namespace)) return void 0;
+  if (!NAME.test(name) || namespace !== void 0 && !NAME.test(namespace)) {
+    return void 0;
+  }
   return namespace === void 0 ? {
     name
   } : {
@@ -156,9 +240,11 @@ function parseViewState(search) {
   else if (tail === "all") history2 = {
     tail: "all"
   };
-  else if (tail !== null && /^[1-9]\d{0,6}$/.test(tail)) history2 = {
-    tail: Number(tail)
-  };
+  else if (tail !== null && /^[1-9]\d{0,6}$/.test(tail)) {
+    history2 = {
+      tail: Number(tail)
+    };
+  }
   const theme = params.get("theme");
   return {
     functions,
@@ -177,7 +263,9 @@ function parseViewState(search) {
 }
 function formatViewState(state) {
   const params = new URLSearchParams();
-  for (const ref of state.functions) params.append("fn", formatFunctionRef(ref));
+  for (const ref of state.functions) {
+    params.append("fn", formatFunctionRef(ref));
+  }
   if (state.query !== "") params.set("q", state.query);
   if (state.exclude !== "") params.set("x", state.exclude);
   if (state.levels.length > 0) params.set("level", state.levels.join(","));
@@ -185,9 +273,13 @@ function formatViewState(state) {
   const history2 = state.history;
   if ("since" in history2) params.set("since", history2.since);
   else if (history2.tail !== 100) params.set("tail", String(history2.tail));
-  if (state.timestamps !== DEFAULT_VIEW.timestamps) params.set("ts", state.timestamps ? "1" : "0");
+  if (state.timestamps !== DEFAULT_VIEW.timestamps) {
+    params.set("ts", state.timestamps ? "1" : "0");
+  }
   if (state.utc !== DEFAULT_VIEW.utc) params.set("utc", state.utc ? "1" : "0");
-  if (state.wrap !== DEFAULT_VIEW.wrap) params.set("wrap", state.wrap ? "1" : "0");
+  if (state.wrap !== DEFAULT_VIEW.wrap) {
+    params.set("wrap", state.wrap ? "1" : "0");
+  }
   if (state.theme !== "auto") params.set("theme", state.theme);
   const text = params.toString();
   return text === "" ? "" : `?${text}`;
@@ -211,7 +303,9 @@ var FunctionPicker = class {
     elements.find.addEventListener("input", () => this.render());
     elements.list.addEventListener("change", (event) => {
       const box = event.target;
-      if (!(box instanceof HTMLInputElement) || box.dataset.ref === void 0) return;
+      if (!(box instanceof HTMLInputElement) || box.dataset.ref === void 0) {
+        return;
+      }
       const listed = this.#listed.find((l) => formatFunctionRef(l.ref) === box.dataset.ref);
       const selected = this.#options.selected().find((r) => formatFunctionRef(r) === box.dataset.ref);
       const ref = listed?.ref ?? selected;
@@ -300,14 +394,18 @@ var FunctionPicker = class {
       listed: l
     }));
     for (const ref of selected) {
-      if (!this.#listed.some((l) => sameFunction(ref, l.ref))) items.unshift({
-        ref
-      });
+      if (!this.#listed.some((l) => sameFunction(ref, l.ref))) {
+        items.unshift({
+          ref
+        });
+      }
     }
     const nodes = [];
     for (const { ref, listed } of items) {
       const on = selected.some((r) => sameFunction(r, ref));
-      if (!on && find2 !== "" && !ref.name.toLowerCase().includes(find2)) continue;
+      if (!on && find2 !== "" && !ref.name.toLowerCase().includes(find2)) {
+        continue;
+      }
       const li = document.createElement("li");
       const label = document.createElement("label");
       const box = document.createElement("input");
@@ -355,20 +453,27 @@ var OverlapFilter = class {
   /** Whether to show this line (and if so, it is remembered). */
   accept(line) {
     const last = this.#last.get(line.instance);
-    if (last === void 0 || line.key > last.key) {
+    if (last === void 0) {
       this.#last.set(line.instance, {
         key: line.key,
-        texts: /* @__PURE__ */ new Set([
+        texts: [
           line.text
-        ])
+        ]
       });
+      if (this.#armed) this.#synced.add(line.instance);
+      return true;
+    }
+    if (line.key > last.key) {
+      last.key = line.key;
+      last.texts.length = 0;
+      last.texts.push(line.text);
       if (this.#armed) this.#synced.add(line.instance);
       return true;
     }
     const inOverlap = this.#armed && !this.#synced.has(line.instance);
     if (line.key === last.key) {
-      if (inOverlap && last.texts.has(line.text)) return false;
-      last.texts.add(line.text);
+      if (inOverlap && last.texts.includes(line.text)) return false;
+      if (last.texts.length < 1e4) last.texts.push(line.text);
       return true;
     }
     return !inOverlap;
@@ -376,10 +481,12 @@ var OverlapFilter = class {
 };
 
 // ui/timestamp_key.ts
+var CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(\d{1,9}))?Z$/;
 function timestampKey(timestamp) {
-  const t = parseTimestamp(timestamp);
-  if (t === void 0) return "";
-  return String(t.seconds + 1e11).padStart(12, "0") + "." + String(t.nanos).padStart(9, "0");
+  const match = CANONICAL.exec(timestamp);
+  if (match !== null) return `${timestamp.slice(0, 19)}.${(match[1] ?? "").padEnd(9, "0")}`;
+  const utc = normalizeTimestamp(timestamp);
+  return utc === void 0 || !CANONICAL.test(utc) ? "" : timestampKey(utc);
 }
 
 // ui/function_stream.ts
@@ -413,15 +520,19 @@ async function diagnose(url) {
       message: `the log stream arrived as "${type || "no media type"}", not "text/event-stream", and browsers refuse that. A proxy between this page and fnlogs relabels it: an OpenFaaS gateway does. Open the page on fnlogs serve itself, or route /system/logs to it (see the README, "The web page behind a proxy or gateway").`
     };
   }
-  if (response.ok) return {
-    retry: true,
-    message: "the stream was refused, then answered"
-  };
-  if (response.status === 401) return {
-    retry: false,
-    message: "sign-in needed",
-    signIn: true
-  };
+  if (response.ok) {
+    return {
+      retry: true,
+      message: "the stream was refused, then answered"
+    };
+  }
+  if (response.status === 401) {
+    return {
+      retry: false,
+      message: "sign-in needed",
+      signIn: true
+    };
+  }
   const reason = `${response.status}${body === "" ? "" : `: ${body}`}`;
   if ([
     403,
@@ -484,7 +595,9 @@ var FunctionStream = class {
     source.addEventListener("open", () => {
       clearTimeout(this.#slowTimer);
       if (this.#attempt > 0) {
-        if (resumedAs === "no") resumed = this.#lastId === "" ? "by time" : "exactly";
+        if (resumedAs === "no") {
+          resumed = this.#lastId === "" ? "by time" : "exactly";
+        }
         this.#overlap.arm();
         this.#handlers.onNotice(resumed === "exactly" ? "reconnected: resumed after the last line received" : "reconnected: resumed from the last line's time");
       }
@@ -506,7 +619,9 @@ var FunctionStream = class {
     source.addEventListener("error", () => {
       if (this.#closed || source !== this.#source) return;
       if (source.readyState === EventSource.CONNECTING) {
-        if (this.#attempt === 0 && !this.#ended) this.#handlers.onNotice("connection lost");
+        if (this.#attempt === 0 && !this.#ended) {
+          this.#handlers.onNotice("connection lost");
+        }
         this.#attempt++;
         this.#handlers.onState({
           kind: "reconnecting",
@@ -529,16 +644,16 @@ var FunctionStream = class {
       return;
     }
     if (event.lastEventId !== "") this.#lastId = event.lastEventId;
+    const key = timestampKey(message.timestamp);
     if (kind === "line") {
-      const line = {
+      if (!this.#overlap.accept({
         instance: message.instance,
-        key: timestampKey(message.timestamp),
+        key,
         text: message.text
-      };
-      if (!this.#overlap.accept(line)) return;
+      })) return;
       this.#lastTimestamp = message.timestamp;
     }
-    this.#handlers.onMessage(message, kind);
+    this.#handlers.onMessage(message, kind, key);
   }
   /** Asks why if `source` has not opened within `slowOpenMs`; gives up on a lasting refusal. */
   #watchOpening(source, url) {
@@ -595,7 +710,9 @@ function typing(target) {
 }
 function bindShortcuts(root, shortcuts) {
   root.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) {
+      return;
+    }
     if (typing(event.target)) {
       if (event.key === "Escape") event.target.blur();
       return;
@@ -615,36 +732,55 @@ function bindShortcuts(root, shortcuts) {
 
 // ui/instance_hue.ts
 function instanceHue(name, instance) {
-  let hash = 2166136261;
   const text = `${name} (${instance})`;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 16777619);
+  let hue = known.get(text);
+  if (hue === void 0) {
+    if (known.size > 4096) known.clear();
+    known.set(text, hue = hash(text));
   }
-  return Math.round((hash >>> 0) * 137.508 % 360);
+  return hue;
+}
+var known = /* @__PURE__ */ new Map();
+function hash(text) {
+  let hash2 = 2166136261;
+  for (let i = 0; i < text.length; i++) {
+    hash2 ^= text.charCodeAt(i);
+    hash2 = Math.imul(hash2, 16777619);
+  }
+  return Math.round((hash2 >>> 0) * 137.508 % 360);
 }
 
 // ui/log_entry.ts
-function toEntry(message, seq, read, kind = "line") {
-  const { level, json } = kind === "line" ? read(message.text) : {};
-  const display = json === void 0 ? message.text : JSON.stringify(json);
-  return {
-    kind,
-    message,
-    key: timestampKey(message.timestamp),
-    seq,
-    // The JSON object and its compact text weigh about twice the text again.
-    size: message.text.length * (json === void 0 ? 1 : 3) + 64,
-    source: message.instance === "" ? message.name : `${message.name} (${message.instance})`,
-    hue: instanceHue(message.name, message.instance),
-    display,
-    ...level === void 0 ? {} : {
-      level
-    },
-    ...json === void 0 ? {} : {
-      json
-    }
-  };
+var LogEntry = class {
+  kind;
+  message;
+  key;
+  seq;
+  size;
+  source;
+  hue;
+  level;
+  json;
+  #display;
+  constructor(message, seq, kind, key, level, json) {
+    this.kind = kind;
+    this.message = message;
+    this.key = key;
+    this.seq = seq;
+    this.size = message.text.length * (json === void 0 ? 1 : 3) + 64;
+    this.source = message.instance === "" ? message.name : `${message.name} (${message.instance})`;
+    this.hue = instanceHue(message.name, message.instance);
+    this.level = level;
+    this.json = json;
+  }
+  /** Made when first needed (a search, a row drawn): most lines are never either. */
+  get display() {
+    return this.#display ??= this.json === void 0 ? this.message.text : JSON.stringify(this.json);
+  }
+};
+function toEntry(message, seq, read, kind = "line", key = timestampKey(message.timestamp)) {
+  const info = kind === "line" ? read(message.text) : void 0;
+  return new LogEntry(message, seq, kind, key, info?.level, info?.json);
 }
 
 // lib/errors.ts
@@ -787,7 +923,9 @@ function base(logsUrl, ref) {
   const url = new URL(logsUrl);
   url.search = "";
   url.searchParams.set("name", ref.name);
-  if (ref.namespace !== void 0) url.searchParams.set("namespace", ref.namespace);
+  if (ref.namespace !== void 0) {
+    url.searchParams.set("namespace", ref.namespace);
+  }
   url.searchParams.set("follow", "true");
   return url;
 }
@@ -931,7 +1069,9 @@ function renderRow(entry, options) {
   const time = displayTime(entry.message.timestamp, options.utc);
   const ts = document.createElement("span");
   ts.className = "ts";
-  if (time !== void 0) ts.append(span("date", time.date + " "), time.time + " ");
+  if (time !== void 0) {
+    ts.append(span("date", time.date + " "), time.time + " ");
+  }
   const source = span("src", entry.source);
   source.style.setProperty("--h", String(entry.hue));
   row.append(ts, source, " ", messageNode(entry.display, options.highlight));
@@ -948,6 +1088,13 @@ function renderRow(entry, options) {
   return row;
 }
 
+// ui/row_heights.ts
+function estimateHeight(chars, metrics, extraLines = 0) {
+  const perLine = Math.max(1, Math.floor(metrics.width / metrics.charWidth));
+  const lines = metrics.wrap ? Math.max(1, Math.ceil(chars / perLine)) : 1;
+  return (lines + extraLines) * metrics.lineHeight;
+}
+
 // ui/row_filter.ts
 function rowMatches(entry, filter) {
   if (filter.functions !== void 0 && !filter.functions.has(entry.message.name)) return false;
@@ -956,44 +1103,196 @@ function rowMatches(entry, filter) {
   if (filter.levels.size > 0 && (entry.level === void 0 || !filter.levels.has(entry.level))) {
     return false;
   }
-  if (filter.exclude !== void 0 && filter.exclude.test(entry.display)) return false;
+  if (filter.exclude !== void 0 && filter.exclude.test(entry.display)) {
+    return false;
+  }
   return filter.query === void 0 || filter.query.test(entry.display);
 }
 
+// ui/shown_list.ts
+function before2(a, b) {
+  return a.key < b.key || a.key === b.key && a.seq < b.seq;
+}
+var ShownList = class {
+  #items = [];
+  #heights = [];
+  /** Each row's top, from an origin that stays put as rows leave the front. */
+  #tops = [];
+  #start = 0;
+  #heightOf;
+  /** `heightOf` gives a row's height until `setHeights` says otherwise. */
+  constructor(heightOf) {
+    this.#heightOf = heightOf;
+  }
+  /** How many rows. */
+  get length() {
+    return this.#items.length - this.#start;
+  }
+  /** The row at `index` (0 is the oldest). */
+  at(index) {
+    return this.#items[this.#start + index];
+  }
+  /** The newest row. */
+  get last() {
+    return this.length === 0 ? void 0 : this.#items[this.#items.length - 1];
+  }
+  /** The top of row `index` (`length`: the bottom of the last), from the top of the first. */
+  top(index) {
+    if (this.length === 0) return 0;
+    const origin = this.#tops[this.#start];
+    if (index >= this.length) {
+      const end = this.#items.length - 1;
+      return this.#tops[end] + this.#heights[end] - origin;
+    }
+    return this.#tops[this.#start + index] - origin;
+  }
+  /** The height of all rows. */
+  get height() {
+    return this.top(this.length);
+  }
+  /** The row under `y` (the last whose top is at or above it); 0 when empty. */
+  indexAt(y) {
+    let low = 0, high = this.length - 1;
+    if (high < 0) return 0;
+    const target = y + this.#tops[this.#start];
+    while (low < high) {
+      const mid = low + high + 1 >>> 1;
+      if (this.#tops[this.#start + mid] <= target) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+  /** Puts rows in their places; returns how many went after all that was there. */
+  add(rows) {
+    const sorted = [
+      ...rows
+    ].sort((a, b) => before2(a, b) ? -1 : 1);
+    let appended = 0, firstMoved = Infinity;
+    for (const row of sorted) {
+      const last = this.last;
+      const height = this.#heightOf(row);
+      if (last === void 0 || !before2(row, last)) {
+        const end = this.#items.length - 1;
+        this.#tops.push(end < this.#start ? 0 : this.#tops[end] + this.#heights[end]);
+        this.#items.push(row);
+        this.#heights.push(height);
+        appended++;
+      } else {
+        const at = this.#start + this.#search(row);
+        this.#items.splice(at, 0, row);
+        this.#heights.splice(at, 0, height);
+        this.#tops.splice(at, 0, 0);
+        firstMoved = Math.min(firstMoved, at);
+      }
+    }
+    if (firstMoved !== Infinity) this.#retop(firstMoved);
+    return appended;
+  }
+  /** Drops rows from the front while `gone` says so; returns how many. */
+  dropFront(gone) {
+    let dropped = 0;
+    while (this.length > 0 && gone(this.#items[this.#start])) {
+      this.#items[this.#start++] = void 0;
+      dropped++;
+    }
+    if (this.#start > 1024 && this.#start * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#start);
+      this.#heights = this.#heights.slice(this.#start);
+      this.#tops = this.#tops.slice(this.#start);
+      this.#start = 0;
+    }
+    return dropped;
+  }
+  /** New heights of rows (by index), measured; the tops after the first one move. */
+  setHeights(heights) {
+    let first = Infinity;
+    for (const [index, height] of heights) {
+      this.#heights[this.#start + index] = height;
+      first = Math.min(first, this.#start + index);
+    }
+    if (first !== Infinity) this.#retop(first);
+  }
+  /** Forgets the heights given and asks `heightOf` again for every row (a new width, font, wrap). */
+  relayout() {
+    for (let i = this.#start; i < this.#items.length; i++) {
+      this.#heights[i] = this.#heightOf(this.#items[i]);
+    }
+    this.#retop(this.#start);
+  }
+  /** The index of `row`, or -1. */
+  indexOf(row) {
+    const index = this.#search(row);
+    return index < this.length && this.at(index) === row ? index : -1;
+  }
+  /** Replaces every row (already in order). */
+  reset(rows) {
+    this.#items = rows;
+    this.#heights = rows.map((row) => this.#heightOf(row));
+    this.#tops = new Array(rows.length);
+    this.#start = 0;
+    this.#retop(0);
+  }
+  /** Recomputes the tops from absolute index `from` on. */
+  #retop(from) {
+    for (let i = Math.max(from, this.#start); i < this.#items.length; i++) {
+      this.#tops[i] = i === this.#start ? this.#tops[i] ?? 0 : this.#tops[i - 1] + this.#heights[i - 1];
+    }
+  }
+  /** The index of the first row not before `row`. */
+  #search(row) {
+    let low = 0, high = this.length;
+    while (low < high) {
+      const mid = low + high >>> 1;
+      if (before2(this.at(mid), row)) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+};
+
 // ui/log_view.ts
 var NEAR_BOTTOM = 24;
+var OVERSCAN = 600;
+var PREFIX_CHARS = 24;
 var EMPTY_FILTER = {
   levels: /* @__PURE__ */ new Set(),
   instances: /* @__PURE__ */ new Set()
 };
-function before2(a, b) {
-  return a.key < b.key || a.key === b.key && a.seq < b.seq;
-}
 var LogView = class {
   #elements;
   #store;
   #onCounts;
-  #rows = /* @__PURE__ */ new Map();
+  #shown = new ShownList((entry) => this.#heightOf(entry));
+  /** Rows in the DOM now. */
+  #drawn = /* @__PURE__ */ new Map();
   #entryOf = /* @__PURE__ */ new WeakMap();
   #matching = /* @__PURE__ */ new Set();
   #expanded = /* @__PURE__ */ new WeakSet();
   #gone = /* @__PURE__ */ new WeakSet();
-  /** Entries added since the last draw, in arrival order. */
+  /** Entries added since the last frame, in arrival order. */
   #pending = [];
-  /** Rows of dropped entries still to take out of the DOM (kept while paused). */
-  #toRemove = [];
-  /** The entry whose row is last in the DOM. */
-  #lastDrawn;
+  #metrics = {
+    lineHeight: 18,
+    charWidth: 7.5,
+    width: 800,
+    wrap: true
+  };
+  #timestamps = true;
   #filter = EMPTY_FILTER;
   #highlight;
   #utc = false;
   #frame = 0;
+  /** A draw that the reader asked for (a scroll, a button) waits for nothing. */
+  #urgent = false;
+  /** New lines alone are not drawn again before this (see `#onFrame`). */
+  #calmUntil = 0;
   #paused = false;
   #following = true;
   #unseen = 0;
   #received = 0;
   #whilePaused = 0;
-  #rendered = 0;
+  #shownCount = 0;
+  #built = 0;
   constructor(elements, limits, onCounts) {
     this.#elements = elements;
     this.#store = new LogStore(limits);
@@ -1001,11 +1300,11 @@ var LogView = class {
     const scroller = elements.scroller;
     scroller.addEventListener("scroll", () => {
       const following = this.#nearBottom();
-      if (following !== this.#following || following && this.#unseen > 0) {
+      if (following !== this.#following) {
         this.#following = following;
         if (following) this.#unseen = 0;
-        this.#report();
       }
+      this.#schedule(true);
     }, {
       passive: true
     });
@@ -1019,7 +1318,9 @@ var LogView = class {
         "ArrowUp",
         "PageUp",
         "Home"
-      ].includes(event.key)) this.#stopFollowing();
+      ].includes(event.key)) {
+        this.#stopFollowing();
+      }
     });
     scroller.addEventListener("touchmove", () => {
       if (!this.#nearBottom()) this.#stopFollowing();
@@ -1027,12 +1328,17 @@ var LogView = class {
       passive: true
     });
     elements.rows.addEventListener("click", (event) => this.#onClick(event));
+    new ResizeObserver(() => this.#measureMetrics()).observe(scroller);
+    this.#measureMetrics();
   }
-  /** Adds a line; it is drawn at the next frame (or on resume). */
+  /** Adds a line; it is shown at the next frame (or on resume). */
   add(entry) {
     this.#received++;
     if (this.#paused) this.#whilePaused++;
-    for (const old of this.#store.insert(entry)) this.#drop(old);
+    for (const old of this.#store.insert(entry)) {
+      this.#gone.add(old);
+      this.#matching.delete(old);
+    }
     if (this.#gone.has(entry)) return;
     if (rowMatches(entry, this.#filter)) this.#matching.add(entry);
     this.#pending.push(entry);
@@ -1041,33 +1347,47 @@ var LogView = class {
     }
     this.#schedule();
   }
-  /** The filters and highlight changed: redraw every held line. */
+  /** The filters and highlight changed: every held line is sorted again. */
   setFilter(filter, highlight) {
     this.#filter = filter;
     this.#highlight = highlight;
     this.#matching.clear();
-    for (const entry of this.#store) if (rowMatches(entry, filter)) this.#matching.add(entry);
-    this.#redraw();
+    for (const entry of this.#store) {
+      if (rowMatches(entry, filter)) this.#matching.add(entry);
+    }
+    this.#rebuild();
   }
-  /** Times in UTC or local: redraw. */
+  /** Times in UTC or local. */
   setUtc(utc) {
     if (utc === this.#utc) return;
     this.#utc = utc;
-    this.#redraw();
+    this.#rebuild();
   }
-  /** Stops drawing; lines go on arriving and are counted. */
+  /** Wrapping and timestamps change every row's size. */
+  setDisplay(wrap, timestamps) {
+    this.#elements.scroller.classList.toggle("nowrap", !wrap);
+    this.#elements.scroller.classList.toggle("hide-ts", !timestamps);
+    this.#timestamps = timestamps;
+    this.#metrics = {
+      ...this.#metrics,
+      wrap
+    };
+    this.#shown.relayout();
+    this.#schedule(true);
+  }
+  /** Stops applying new lines; they go on arriving and are counted. */
   pause() {
     if (this.#paused) return;
     this.#paused = true;
     this.#whilePaused = 0;
     this.#report();
   }
-  /** Draws what arrived while paused. */
+  /** Applies what arrived while paused. */
   resume() {
     if (!this.#paused) return;
     this.#paused = false;
     this.#whilePaused = 0;
-    this.#schedule();
+    this.#schedule(true);
     this.#report();
   }
   get paused() {
@@ -1077,7 +1397,7 @@ var LogView = class {
   jumpToLatest() {
     this.#following = true;
     this.#unseen = 0;
-    this.#scrollToBottom();
+    this.#schedule(true);
     this.#report();
   }
   /** Forgets every line. */
@@ -1086,31 +1406,104 @@ var LogView = class {
     this.#matching.clear();
     this.#received = 0;
     this.#whilePaused = 0;
-    this.#redraw();
+    this.#rebuild();
   }
   /** The rows shown, oldest first (what a download saves). */
   shown() {
-    return [
-      ...this.#store
-    ].filter((e) => this.#matching.has(e));
+    return Array.from({
+      length: this.#shown.length
+    }, (_, i) => this.#shown.at(i));
   }
-  /** Draws every held line again (after a filter or display change, or a clear). */
-  #redraw() {
-    this.#rows.clear();
+  /** Sorts every held line into the view again (a filter or display change, a clear). */
+  #rebuild() {
+    const anchor = this.#anchor();
+    this.#shown.reset([
+      ...this.#store
+    ].filter((e) => this.#matching.has(e)));
     this.#pending = [];
-    this.#toRemove = [];
-    this.#lastDrawn = void 0;
     this.#unseen = 0;
-    const fragment = document.createDocumentFragment();
-    for (const entry of this.#store) {
-      if (!this.#matching.has(entry)) continue;
-      const row = this.#render(entry);
-      fragment.append(row);
-      this.#lastDrawn = entry;
+    this.#drawn = /* @__PURE__ */ new Map();
+    this.#elements.rows.replaceChildren();
+    this.#draw(anchor);
+  }
+  #schedule(urgent = false) {
+    if (urgent) this.#urgent = true;
+    if (this.#frame === 0) this.#frame = requestAnimationFrame((now) => this.#onFrame(now));
+  }
+  /**
+   * Draws at most once a frame, and when only new lines ask for it, no sooner
+   * than three times the last draw's cost after it: under a flood the draws
+   * take at most about a quarter of the main thread, and input stays quick.
+   */
+  #onFrame(now) {
+    this.#frame = 0;
+    if (!this.#urgent && now < this.#calmUntil) return this.#schedule();
+    this.#urgent = false;
+    const started = performance.now();
+    this.#draw();
+    this.#calmUntil = now + Math.min(100, (performance.now() - started) * 3);
+  }
+  /** The row at the top of the screen and how far into it the screen starts. */
+  #anchor() {
+    if (this.#following || this.#shown.length === 0) return void 0;
+    const y = this.#elements.scroller.scrollTop - this.#elements.rows.offsetTop;
+    const index = this.#shown.indexAt(Math.max(0, y));
+    return {
+      entry: this.#shown.at(index),
+      delta: y - this.#shown.top(index)
+    };
+  }
+  /** Once a frame: applies what arrived (unless paused) and draws the rows on screen. */
+  #draw(anchor = this.#anchor()) {
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+    const shown = this.#shown;
+    if (!this.#paused) {
+      shown.dropFront((e) => this.#gone.has(e));
+      const fresh = this.#pending.filter((e) => !this.#gone.has(e) && this.#matching.has(e));
+      this.#pending = [];
+      const appended = shown.add(fresh);
+      this.#shownCount += fresh.length;
+      if (!this.#following) this.#unseen += appended;
     }
-    this.#elements.rows.replaceChildren(fragment);
-    if (this.#following) this.#scrollToBottom();
+    const scroller = this.#elements.scroller, rows = this.#elements.rows;
+    const base2 = rows.offsetTop;
+    const topOf = () => {
+      if (this.#following) return Math.max(0, shown.height - scroller.clientHeight);
+      if (anchor === void 0) return Math.max(0, scroller.scrollTop - base2);
+      const index = shown.indexOf(anchor.entry);
+      return index < 0 ? 0 : shown.top(index) + anchor.delta;
+    };
+    const top = topOf();
+    const from = shown.indexAt(Math.max(0, top - OVERSCAN));
+    const to = Math.min(shown.length, shown.indexAt(top + scroller.clientHeight + OVERSCAN) + 1);
+    const drawn = /* @__PURE__ */ new Map();
+    const children = [];
+    for (let i = from; i < to; i++) {
+      const entry = shown.at(i);
+      const row = this.#drawn.get(entry) ?? this.#render(entry);
+      drawn.set(entry, row);
+      children.push(row);
+    }
+    this.#drawn = drawn;
+    rows.replaceChildren(...children);
+    const measured = /* @__PURE__ */ new Map();
+    for (let i = from; i < to; i++) {
+      const height = children[i - from].offsetHeight;
+      if (height > 0 && height !== shown.top(i + 1) - shown.top(i)) measured.set(i, height);
+    }
+    shown.setHeights(measured);
+    rows.style.paddingTop = `${shown.top(from)}px`;
+    rows.style.paddingBottom = `${shown.height - shown.top(to)}px`;
+    scroller.scrollTop = base2 + topOf();
+    if (measured.size > 0) this.#schedule(true);
     this.#report();
+  }
+  /** A row's height before it is measured: estimated from its text and the box. */
+  #heightOf(entry) {
+    const chars = entry.message.text.length + entry.source.length + (this.#timestamps ? PREFIX_CHARS : 1);
+    const extra = this.#expanded.has(entry) ? JSON.stringify(entry.json, null, 2).split("\n").length + 1 : 0;
+    return estimateHeight(chars, this.#metrics, extra);
   }
   #render(entry) {
     const row = renderRow(entry, {
@@ -1118,53 +1511,34 @@ var LogView = class {
       highlight: this.#highlight,
       expanded: this.#expanded.has(entry)
     });
-    this.#rows.set(entry, row);
     this.#entryOf.set(row, entry);
-    this.#rendered++;
+    this.#built++;
     return row;
   }
-  #drop(entry) {
-    this.#gone.add(entry);
-    this.#matching.delete(entry);
-    const row = this.#rows.get(entry);
-    if (row === void 0) return;
-    this.#rows.delete(entry);
-    if (this.#paused) this.#toRemove.push(row);
-    else row.remove();
-    if (this.#lastDrawn === entry) this.#lastDrawn = void 0;
-  }
-  #schedule() {
-    if (this.#frame === 0) this.#frame = requestAnimationFrame(() => this.#draw());
-  }
-  /** Once a frame: draws what arrived (paused: only says how much). */
-  #draw() {
-    this.#frame = 0;
-    if (this.#paused) return this.#report();
-    for (const row of this.#toRemove) row.remove();
-    this.#toRemove = [];
-    const batch = this.#pending.filter((e) => !this.#gone.has(e) && this.#matching.has(e));
-    this.#pending = [];
-    batch.sort((a, b) => before2(a, b) ? -1 : 1);
-    const last = this.#lastDrawn;
-    const fragment = document.createDocumentFragment();
-    let appended = 0;
-    for (const entry of batch) {
-      const row = this.#render(entry);
-      if (last === void 0 || !before2(entry, last)) {
-        fragment.append(row);
-        appended++;
-        this.#lastDrawn = entry;
-        continue;
-      }
-      const next = this.#store.nextAfter(entry, (e) => this.#rows.get(e)?.isConnected === true);
-      const nextRow = next === void 0 ? void 0 : this.#rows.get(next);
-      if (nextRow !== void 0 && nextRow.isConnected) nextRow.before(row);
-      else fragment.prepend(row);
+  /** The line height and character width of the log's font, and the width rows wrap at. */
+  #measureMetrics() {
+    const rows = this.#elements.rows;
+    const probe = document.createElement("div");
+    probe.className = "row";
+    probe.style.position = "absolute";
+    probe.style.visibility = "hidden";
+    probe.style.whiteSpace = "pre";
+    probe.textContent = "0".repeat(100);
+    rows.append(probe);
+    const box = probe.getBoundingClientRect();
+    probe.remove();
+    const width = rows.clientWidth - 24;
+    if (box.height > 0 && width > 0) {
+      const old = this.#metrics;
+      this.#metrics = {
+        ...old,
+        lineHeight: box.height,
+        charWidth: box.width / 100,
+        width
+      };
+      if (width !== old.width || box.height !== old.lineHeight) this.#shown.relayout();
     }
-    this.#elements.rows.append(fragment);
-    if (this.#following) this.#scrollToBottom();
-    else this.#unseen += appended;
-    this.#report();
+    this.#schedule();
   }
   #onClick(event) {
     const target = event.target;
@@ -1180,6 +1554,7 @@ var LogView = class {
     target.setAttribute("aria-expanded", String(open));
     if (open) row.append(prettyJson(entry));
     else row.querySelector(".json-pretty")?.remove();
+    this.#schedule(true);
   }
   #nearBottom() {
     const s = this.#elements.scroller;
@@ -1189,10 +1564,6 @@ var LogView = class {
     if (!this.#following) return;
     this.#following = false;
     this.#report();
-  }
-  #scrollToBottom() {
-    const s = this.#elements.scroller;
-    s.scrollTop = s.scrollHeight;
   }
   #report() {
     this.#onCounts({
@@ -1204,7 +1575,8 @@ var LogView = class {
       whilePaused: this.#whilePaused,
       paused: this.#paused,
       following: this.#following,
-      rendered: this.#rendered
+      shown: this.#shownCount,
+      built: this.#built
     });
   }
 };
@@ -1216,7 +1588,9 @@ async function fetchSession(url) {
       accept: "application/json"
     }
   });
-  if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
+  if (!response.ok) {
+    throw new Error(`${url.pathname} answered ${response.status}`);
+  }
   const body = await response.json();
   return {
     methods: Array.isArray(body.methods) ? body.methods.map(String) : [],
@@ -1472,7 +1846,6 @@ function compileFilter(input) {
 // ui/app.ts
 var MAX_ROWS = 2e4;
 var MAX_CHARS = 24e6;
-var number = new Intl.NumberFormat("en-US");
 var App = class {
   #el;
   #read;
@@ -1488,11 +1861,13 @@ var App = class {
   #statusTimer;
   #filterTimer;
   #counts;
+  #countsDisplay;
   /** `read` tells each line's level and JSON (the shared parser, see `line_reader.ts`). */
   constructor(elements, read) {
     this.#el = elements;
     this.#read = read;
     this.#state = parseViewState(location.search);
+    this.#countsDisplay = new CountsDisplay(elements, MAX_ROWS);
     this.#view = new LogView({
       scroller: elements.log,
       rows: elements.rows
@@ -1560,7 +1935,7 @@ var App = class {
       url: logStreamUrl(this.#logsUrl, ref, this.#state.history, Date.now()),
       resumeUrl: (timestamp) => resumeStreamUrl(this.#logsUrl, ref, timestamp)
     }, {
-      onMessage: (message, kind) => this.#add(message, kind),
+      onMessage: (message, kind, key2) => this.#add(message, kind, key2),
       onNotice: (text) => this.#add({
         name: ref.name,
         namespace: ref.namespace ?? "",
@@ -1582,8 +1957,8 @@ var App = class {
     this.#streams.delete(key);
     this.#states.delete(key);
   }
-  #add(message, kind) {
-    const entry = toEntry(message, this.#seq++, this.#read, kind);
+  #add(message, kind, key) {
+    const entry = toEntry(message, this.#seq++, this.#read, kind, key);
     if (kind === "line" && this.#instances.note(message.instance, message.name)) {
       this.#renderInstances();
     }
@@ -1655,8 +2030,7 @@ var App = class {
     el.timestamps.checked = s.timestamps;
     el.utc.checked = s.utc;
     el.wrap.checked = s.wrap;
-    el.log.classList.toggle("hide-ts", !s.timestamps);
-    el.log.classList.toggle("nowrap", !s.wrap);
+    this.#view.setDisplay(s.wrap, s.timestamps);
     this.#view.setUtc(s.utc);
     this.#showTheme();
   }
@@ -1708,7 +2082,7 @@ var App = class {
       this.#update({
         timestamps: el.timestamps.checked
       });
-      el.log.classList.toggle("hide-ts", !el.timestamps.checked);
+      this.#view.setDisplay(this.#state.wrap, this.#state.timestamps);
     });
     el.utc.addEventListener("change", () => {
       this.#update({
@@ -1720,7 +2094,7 @@ var App = class {
       this.#update({
         wrap: el.wrap.checked
       });
-      el.log.classList.toggle("nowrap", !el.wrap.checked);
+      this.#view.setDisplay(this.#state.wrap, this.#state.timestamps);
     });
     el.theme.addEventListener("click", () => {
       const next = {
@@ -1765,7 +2139,9 @@ var App = class {
     const compile = (input, label) => {
       const compiled = compileFilter(input.value);
       input.setAttribute("aria-invalid", String(compiled.kind === "error"));
-      if (compiled.kind === "error") problems.push(`${label}: ${compiled.message}`);
+      if (compiled.kind === "error") {
+        problems.push(`${label}: ${compiled.message}`);
+      }
       return compiled.kind === "filter" ? compiled.filter : void 0;
     };
     const query = compile(this.#el.query, "Search");
@@ -1792,21 +2168,12 @@ var App = class {
   }
   #showCounts(counts) {
     this.#counts = counts;
-    const el = this.#el;
-    const filtered = this.#state.query !== "" || this.#state.exclude !== "" || this.#state.levels.length > 0 || this.#state.instances.length > 0;
-    el.matchCount.textContent = this.#state.query === "" ? "" : `${number.format(counts.matching)} ${counts.matching === 1 ? "match" : "matches"}`;
-    el.counts.textContent = `${number.format(filtered ? counts.matching : counts.held)}${filtered ? ` of ${number.format(counts.held)}` : ""} lines shown \xB7 ${number.format(counts.received)} received`;
-    el.counts.dataset.received = String(counts.received);
-    el.counts.dataset.rendered = String(counts.rendered);
-    el.counts.dataset.held = String(counts.held);
-    el.dropped.hidden = counts.dropped === 0;
-    el.dropped.textContent = `${number.format(counts.dropped)} older lines dropped: this page keeps the latest ${number.format(MAX_ROWS)}.`;
-    el.pause.textContent = counts.paused ? `Resume (${number.format(counts.whilePaused)} new)` : "Pause";
-    el.pause.setAttribute("aria-pressed", String(counts.paused));
-    el.jump.hidden = counts.following || counts.unseen === 0 || counts.paused;
-    el.jump.textContent = `${number.format(counts.unseen)} new ${counts.unseen === 1 ? "line" : "lines"}, jump to latest`;
-    el.empty.hidden = counts.matching > 0;
-    el.empty.textContent = this.#state.functions.length === 0 ? "Choose a function to follow its logs." : counts.held === 0 ? "No lines yet." : "No line matches the filters.";
+    const s = this.#state;
+    this.#countsDisplay.show(counts, {
+      searching: s.query !== "",
+      filtered: s.query !== "" || s.exclude !== "" || s.levels.length > 0 || s.instances.length > 0,
+      following: s.functions.length > 0
+    });
   }
   #status(light, text, canRetry = false) {
     this.#el.status.dataset.light = light;
@@ -1832,7 +2199,9 @@ var App = class {
 // ui/elements.ts
 function find(root, id, type) {
   const element = root.getElementById(id);
-  if (!(element instanceof type)) throw new TypeError(`Cannot find the ${type.name} #${id}`);
+  if (!(element instanceof type)) {
+    throw new TypeError(`Cannot find the ${type.name} #${id}`);
+  }
   return element;
 }
 function findElements(root) {

@@ -26,6 +26,7 @@ export interface PageElement {
   readonly scrollHeight: number;
   readonly scrollTop: number;
   getBoundingClientRect(): PageRect;
+  getAttribute(name: string): string | null;
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): Iterable<PageElement> & { readonly length: number };
 }
