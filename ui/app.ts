@@ -18,7 +18,7 @@ import { type LogCounts, LogView } from "./log_view.ts";
 import { fetchSession, SignIn } from "./sign_in.ts";
 import { InstanceList } from "./instance_list.ts";
 import { saveFile } from "./save_file.ts";
-import { summarizeStreams } from "./stream_status.ts";
+import { StatusLight } from "./status_light.ts";
 import { compileFilter, type TextFilter } from "./text_filter.ts";
 import {
   formatFunctionRef,
@@ -48,7 +48,7 @@ export class App {
   #state: ViewState;
   #picker: FunctionPicker | undefined;
   #seq = 0;
-  #statusTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #light: StatusLight;
   #filterTimer: ReturnType<typeof setTimeout> | undefined;
   #counts: LogCounts | undefined;
   readonly #countsDisplay: CountsDisplay;
@@ -59,6 +59,7 @@ export class App {
     this.#read = read;
     this.#state = parseViewState(location.search);
     this.#countsDisplay = new CountsDisplay(elements, MAX_ROWS);
+    this.#light = new StatusLight(elements);
     this.#view = new LogView(
       { scroller: elements.log, rows: elements.rows },
       { maxItems: MAX_ROWS, maxChars: MAX_CHARS },
@@ -93,7 +94,7 @@ export class App {
     try {
       session = await fetchSession(this.#signIn.url);
     } catch (error) {
-      this.#status(
+      this.#light.set(
         "failed",
         `cannot reach the server: ${(error as Error).message}`,
       );
@@ -101,7 +102,7 @@ export class App {
     }
     if (!session.signedIn && session.methods.length > 0) {
       this.#signIn.show(session);
-      this.#status("failed", "sign-in needed");
+      this.#light.set("failed", "sign-in needed");
       return;
     }
     this.#signIn.hide(session.cookie);
@@ -184,7 +185,7 @@ export class App {
           namespaces: null,
         },
     );
-    this.#status("failed", "sign-in needed");
+    this.#light.set("failed", "sign-in needed");
   }
 
   #toggleFunction(ref: FunctionRef, on: boolean): void {
@@ -376,20 +377,8 @@ export class App {
     });
   }
 
-  #status(light: string, text: string, canRetry = false): void {
-    this.#el.status.dataset.light = light;
-    this.#el.statusText.textContent = text;
-    this.#el.retry.hidden = !canRetry;
-  }
-
   #renderStatus(): void {
-    clearTimeout(this.#statusTimer);
-    const summary = summarizeStreams(this.#states, Date.now());
-    this.#status(summary.light, summary.text, summary.canRetry);
-    // "resumed" and retry countdowns change with time alone.
-    if (summary.light === "resumed" || summary.light === "failed") {
-      this.#statusTimer = setTimeout(() => this.#renderStatus(), 1000);
-    }
+    this.#light.show(this.#states);
     if (this.#counts !== undefined) this.#showCounts(this.#counts);
   }
 

@@ -296,13 +296,14 @@ export class LogView {
     // Measure what was drawn; estimates give way to real heights.
     const measured = new Map<number, number>();
     for (let i = from; i < to; i++) {
-      const height = children[i - from].offsetHeight;
+      const height = children[i - from].getBoundingClientRect().height;
       if (height > 0 && height !== shown.top(i + 1) - shown.top(i)) measured.set(i, height);
     }
     shown.setHeights(measured);
     rows.style.paddingTop = `${shown.top(from)}px`;
     rows.style.paddingBottom = `${shown.height - shown.top(to)}px`;
-    scroller.scrollTop = base + topOf();
+    // Following: to the very end (the browser clamps), whatever rounding the heights carry.
+    scroller.scrollTop = this.#following ? scroller.scrollHeight : base + topOf();
     // Heights that were off may leave the screen short of rows: draw once more.
     if (measured.size > 0) this.#schedule(true);
     this.#report();

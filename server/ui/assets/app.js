@@ -1489,13 +1489,13 @@ var LogView = class {
     rows.replaceChildren(...children);
     const measured = /* @__PURE__ */ new Map();
     for (let i = from; i < to; i++) {
-      const height = children[i - from].offsetHeight;
+      const height = children[i - from].getBoundingClientRect().height;
       if (height > 0 && height !== shown.top(i + 1) - shown.top(i)) measured.set(i, height);
     }
     shown.setHeights(measured);
     rows.style.paddingTop = `${shown.top(from)}px`;
     rows.style.paddingBottom = `${shown.height - shown.top(to)}px`;
-    scroller.scrollTop = base2 + topOf();
+    scroller.scrollTop = this.#following ? scroller.scrollHeight : base2 + topOf();
     if (measured.size > 0) this.#schedule(true);
     this.#report();
   }
@@ -1784,6 +1784,30 @@ function summarizeStreams(states, now) {
   };
 }
 
+// ui/status_light.ts
+var StatusLight = class {
+  #el;
+  #timer;
+  constructor(elements) {
+    this.#el = elements;
+  }
+  /** Shows a page-wide state. */
+  set(light, text, canRetry = false) {
+    clearTimeout(this.#timer);
+    this.#el.status.dataset.light = light;
+    this.#el.statusText.textContent = text;
+    this.#el.retry.hidden = !canRetry;
+  }
+  /** Shows the streams' states, again each second while "resumed" or a retry countdown shows. */
+  show(states) {
+    const summary = summarizeStreams(states, Date.now());
+    this.set(summary.light, summary.text, summary.canRetry);
+    if (summary.light === "resumed" || summary.light === "failed") {
+      this.#timer = setTimeout(() => this.show(states), 1e3);
+    }
+  }
+};
+
 // ui/text_filter.ts
 var REGEX = /^\/(.+)\/([a-z]*)$/s;
 var ALLOWED_FLAGS = /^[imsuv]*$/;
@@ -1858,7 +1882,7 @@ var App = class {
   #state;
   #picker;
   #seq = 0;
-  #statusTimer;
+  #light;
   #filterTimer;
   #counts;
   #countsDisplay;
@@ -1868,6 +1892,7 @@ var App = class {
     this.#read = read;
     this.#state = parseViewState(location.search);
     this.#countsDisplay = new CountsDisplay(elements, MAX_ROWS);
+    this.#light = new StatusLight(elements);
     this.#view = new LogView({
       scroller: elements.log,
       rows: elements.rows
@@ -1904,12 +1929,12 @@ var App = class {
     try {
       session = await fetchSession(this.#signIn.url);
     } catch (error) {
-      this.#status("failed", `cannot reach the server: ${error.message}`);
+      this.#light.set("failed", `cannot reach the server: ${error.message}`);
       return;
     }
     if (!session.signedIn && session.methods.length > 0) {
       this.#signIn.show(session);
-      this.#status("failed", "sign-in needed");
+      this.#light.set("failed", "sign-in needed");
       return;
     }
     this.#signIn.hide(session.cookie);
@@ -1978,7 +2003,7 @@ var App = class {
       cookie: false,
       namespaces: null
     });
-    this.#status("failed", "sign-in needed");
+    this.#light.set("failed", "sign-in needed");
   }
   #toggleFunction(ref, on) {
     const others = this.#state.functions.filter((r) => !sameFunction(r, ref));
@@ -2175,18 +2200,8 @@ var App = class {
       following: s.functions.length > 0
     });
   }
-  #status(light, text, canRetry = false) {
-    this.#el.status.dataset.light = light;
-    this.#el.statusText.textContent = text;
-    this.#el.retry.hidden = !canRetry;
-  }
   #renderStatus() {
-    clearTimeout(this.#statusTimer);
-    const summary = summarizeStreams(this.#states, Date.now());
-    this.#status(summary.light, summary.text, summary.canRetry);
-    if (summary.light === "resumed" || summary.light === "failed") {
-      this.#statusTimer = setTimeout(() => this.#renderStatus(), 1e3);
-    }
+    this.#light.show(this.#states);
     if (this.#counts !== void 0) this.#showCounts(this.#counts);
   }
   #download(extension, text, type) {

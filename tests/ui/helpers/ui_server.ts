@@ -13,17 +13,19 @@ export interface TestFunction {
   readonly replicas?: number;
 }
 
-/** `print_file.ts`: prints `lines`, `delayMs` apart, then stays up. */
+/** `print_file.ts`: prints `lines`, `delayMs` apart, then stays up (in `replicas` processes). */
 export async function printing(
   dir: string,
   name: string,
   lines: readonly string[],
   delayMs = 0,
+  replicas = 1,
 ): Promise<TestFunction> {
   const file = `${dir}/${name}.lines.json`;
   await Deno.writeTextFile(file, JSON.stringify(lines));
   return {
     command: ["deno", "run", "--allow-read", `${FUNCTIONS}print_file.ts`, file, String(delayMs)],
+    replicas,
   };
 }
 
