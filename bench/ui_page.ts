@@ -75,6 +75,8 @@ const counts = (page: Page) =>
   });
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+/** The machine's 1-minute load average: the page's numbers mean little without it. */
+const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ")[0];
 const mb = (v: number) => `${(v / 1e6).toFixed(1)} MB`;
 
 export async function measureUiPage(quick: boolean): Promise<Row[]> {
@@ -125,6 +127,7 @@ export async function measureUiPage(quick: boolean): Promise<Row[]> {
       p.lags.length = 0;
     });
     const start = await counts(page), startMetrics = await metrics();
+    const loadBefore = load();
     const started = performance.now();
     let maxHeap = startMetrics.heap;
     const clicks: number[] = [];
@@ -143,6 +146,7 @@ export async function measureUiPage(quick: boolean): Promise<Row[]> {
       maxHeap = Math.max(maxHeap, (await metrics()).heap);
     }
     const elapsed = (performance.now() - started) / 1000;
+    const loadAfter = load();
     const end = await counts(page), endMetrics = await metrics();
     const data: Probe = await page.evaluate(() => (globalThis as unknown as ProbeScope).__probe);
     // A search applied to the full page (20,000 rows redrawn).
@@ -156,6 +160,10 @@ export async function measureUiPage(quick: boolean): Promise<Row[]> {
     const events = data.events.map((e) => e.duration).sort((a, b) => a - b);
     const long = frames.filter((f) => f > 50).length;
     return [
+      {
+        measure: "8 page: the machine's load average (1 min) before / after, 2 cores shared",
+        value: `${loadBefore} / ${loadAfter}`,
+      },
       {
         measure: `8 page: per s, lines received / added to the view / row elements built (${
           elapsed.toFixed(0)

@@ -1,12 +1,12 @@
 /**
- * One line as the page holds it: the message from the wire, plus what the
- * page works out once (the sort key, the level, the text as shown, the
- * parsed JSON of a JSON line).
+ * One line as the page holds it: the message from the wire, its sort key,
+ * and what the page works out from it when first needed (the level, the text
+ * as shown, the parsed JSON of a JSON line, the badge).
  *
  * @module
  */
 import { instanceHue } from "./instance_hue.ts";
-import type { LineReader } from "./line_reader.ts";
+import type { LineInfo, LineReader } from "./line_reader.ts";
 import type { Ordered } from "./log_store.ts";
 import { timestampKey } from "./timestamp_key.ts";
 import type { Level } from "./view_state.ts";
@@ -38,43 +38,56 @@ export interface Entry extends Ordered {
   readonly json?: Readonly<Record<string, unknown>>;
 }
 
+const NOTHING: LineInfo = Object.freeze({});
+
+/**
+ * An entry that reads its line only when asked: under a flood most lines are
+ * never drawn nor filtered by level, so most are never parsed twice.
+ */
 class LogEntry implements Entry {
   readonly kind: EntryKind;
   readonly message: WireMessage;
   readonly key: string;
   readonly seq: number;
   readonly size: number;
-  readonly source: string;
-  readonly hue: number;
-  readonly level: Level | undefined;
-  readonly json: Readonly<Record<string, unknown>> | undefined;
+  readonly #read: LineReader;
+  #info: LineInfo | undefined;
   #display: string | undefined;
 
-  constructor(
-    message: WireMessage,
-    seq: number,
-    kind: EntryKind,
-    key: string,
-    level: Level | undefined,
-    json: Readonly<Record<string, unknown>> | undefined,
-  ) {
+  constructor(message: WireMessage, seq: number, kind: EntryKind, key: string, read: LineReader) {
     this.kind = kind;
     this.message = message;
     this.key = key;
     this.seq = seq;
-    // The JSON object and its compact text weigh about twice the text again.
-    this.size = message.text.length * (json === undefined ? 1 : 3) + 64;
-    this.source = message.instance === "" ? message.name : `${message.name} (${message.instance})`;
-    this.hue = instanceHue(message.name, message.instance);
-    this.level = level;
-    this.json = json;
+    // A JSON line's object and compact text may weigh about twice its text again.
+    this.size = message.text.length * 3 + 64;
+    this.#read = read;
   }
 
-  /** Made when first needed (a search, a row drawn): most lines are never either. */
+  get source(): string {
+    const { name, instance } = this.message;
+    return instance === "" ? name : `${name} (${instance})`;
+  }
+
+  get hue(): number {
+    return instanceHue(this.message.name, this.message.instance);
+  }
+
+  get level(): Level | undefined {
+    return this.#lineInfo().level;
+  }
+
+  get json(): Readonly<Record<string, unknown>> | undefined {
+    return this.#lineInfo().json;
+  }
+
   get display(): string {
-    return this.#display ??= this.json === undefined
-      ? this.message.text
-      : JSON.stringify(this.json);
+    const json = this.json;
+    return this.#display ??= json === undefined ? this.message.text : JSON.stringify(json);
+  }
+
+  #lineInfo(): LineInfo {
+    return this.#info ??= this.kind === "line" ? this.#read(this.message.text) : NOTHING;
   }
 }
 
@@ -95,6 +108,5 @@ export function toEntry(
   kind: EntryKind = "line",
   key = timestampKey(message.timestamp),
 ): Entry {
-  const info = kind === "line" ? read(message.text) : undefined;
-  return new LogEntry(message, seq, kind, key, info?.level, info?.json);
+  return new LogEntry(message, seq, kind, key, read);
 }

@@ -751,36 +751,47 @@ function hash(text) {
 }
 
 // ui/log_entry.ts
+var NOTHING = Object.freeze({});
 var LogEntry = class {
   kind;
   message;
   key;
   seq;
   size;
-  source;
-  hue;
-  level;
-  json;
+  #read;
+  #info;
   #display;
-  constructor(message, seq, kind, key, level, json) {
+  constructor(message, seq, kind, key, read) {
     this.kind = kind;
     this.message = message;
     this.key = key;
     this.seq = seq;
-    this.size = message.text.length * (json === void 0 ? 1 : 3) + 64;
-    this.source = message.instance === "" ? message.name : `${message.name} (${message.instance})`;
-    this.hue = instanceHue(message.name, message.instance);
-    this.level = level;
-    this.json = json;
+    this.size = message.text.length * 3 + 64;
+    this.#read = read;
   }
-  /** Made when first needed (a search, a row drawn): most lines are never either. */
+  get source() {
+    const { name, instance } = this.message;
+    return instance === "" ? name : `${name} (${instance})`;
+  }
+  get hue() {
+    return instanceHue(this.message.name, this.message.instance);
+  }
+  get level() {
+    return this.#lineInfo().level;
+  }
+  get json() {
+    return this.#lineInfo().json;
+  }
   get display() {
-    return this.#display ??= this.json === void 0 ? this.message.text : JSON.stringify(this.json);
+    const json = this.json;
+    return this.#display ??= json === void 0 ? this.message.text : JSON.stringify(json);
+  }
+  #lineInfo() {
+    return this.#info ??= this.kind === "line" ? this.#read(this.message.text) : NOTHING;
   }
 };
 function toEntry(message, seq, read, kind = "line", key = timestampKey(message.timestamp)) {
-  const info = kind === "line" ? read(message.text) : void 0;
-  return new LogEntry(message, seq, kind, key, info?.level, info?.json);
+  return new LogEntry(message, seq, kind, key, read);
 }
 
 // lib/errors.ts
