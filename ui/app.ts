@@ -70,7 +70,6 @@ export class App {
         panel: elements.signIn,
         form: elements.signInForm,
         token: elements.token,
-        tokenNote: elements.tokenNote,
         error: elements.signInError,
         basicNote: elements.basicNote,
         signOut: elements.signOut,

@@ -50,7 +50,6 @@ export function findElements(root: Document) {
     signIn: el("sign-in"),
     signInForm: find(root, "sign-in-form", HTMLFormElement),
     token: input("token"),
-    tokenNote: el("token-note"),
     signInError: el("sign-in-error"),
     basicNote: el("basic-note"),
     log: el("log"),

@@ -22,7 +22,6 @@ export interface SignInElements {
   readonly panel: HTMLElement;
   readonly form: HTMLFormElement;
   readonly token: HTMLInputElement;
-  readonly tokenNote: HTMLElement;
   readonly error: HTMLElement;
   readonly basicNote: HTMLElement;
   readonly signOut: HTMLButtonElement;

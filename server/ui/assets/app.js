@@ -1915,7 +1915,6 @@ var App = class {
       panel: elements.signIn,
       form: elements.signInForm,
       token: elements.token,
-      tokenNote: elements.tokenNote,
       error: elements.signInError,
       basicNote: elements.basicNote,
       signOut: elements.signOut
@@ -2264,7 +2263,6 @@ function findElements(root) {
     signIn: el("sign-in"),
     signInForm: find(root, "sign-in-form", HTMLFormElement),
     token: input("token"),
-    tokenNote: el("token-note"),
     signInError: el("sign-in-error"),
     basicNote: el("basic-note"),
     log: el("log"),
