@@ -19,7 +19,8 @@ import { fetchSession, SignIn } from "./sign_in.ts";
 import { InstanceList } from "./instance_list.ts";
 import { saveFile } from "./save_file.ts";
 import { StatusLight } from "./status_light.ts";
-import { compileFilter, type TextFilter } from "./text_filter.ts";
+import { streamLimit, streamLimitNote } from "./stream_limit.ts";
+import { viewFilter } from "./view_filter.ts";
 import {
   formatFunctionRef,
   formatViewState,
@@ -121,6 +122,11 @@ export class App {
       },
     );
     this.#picker.start();
+    const limit = streamLimit();
+    if (this.#state.functions.length > limit) {
+      this.#update({ functions: this.#state.functions.slice(0, limit) });
+      this.#picker.say(streamLimitNote(limit));
+    }
     for (const ref of this.#state.functions) this.#follow(ref);
     this.#renderStatus();
   }
@@ -189,6 +195,9 @@ export class App {
 
   #toggleFunction(ref: FunctionRef, on: boolean): void {
     const others = this.#state.functions.filter((r) => !sameFunction(r, ref));
+    const limit = streamLimit();
+    if (on && others.length >= limit) return this.#picker?.say(streamLimitNote(limit));
+    this.#picker?.say("");
     this.#update({ functions: on ? [...others, ref] : others });
     if (on) this.#follow(ref);
     else this.#unfollow(ref);
@@ -327,32 +336,12 @@ export class App {
   }
 
   #applyFilters(): void {
-    const problems: string[] = [];
-    const compile = (
-      input: HTMLInputElement,
-      label: string,
-    ): TextFilter | undefined => {
-      const compiled = compileFilter(input.value);
-      input.setAttribute("aria-invalid", String(compiled.kind === "error"));
-      if (compiled.kind === "error") {
-        problems.push(`${label}: ${compiled.message}`);
-      }
-      return compiled.kind === "filter" ? compiled.filter : undefined;
-    };
-    const query = compile(this.#el.query, "Search");
-    const exclude = compile(this.#el.exclude, "Exclude");
+    const { filter, highlight, problems, queryInvalid, excludeInvalid } = viewFilter(this.#state);
+    this.#el.query.setAttribute("aria-invalid", String(queryInvalid));
+    this.#el.exclude.setAttribute("aria-invalid", String(excludeInvalid));
     this.#el.filterError.hidden = problems.length === 0;
     this.#el.filterError.textContent = problems.join("; ");
-    this.#view.setFilter(
-      {
-        ...(query === undefined ? {} : { query }),
-        ...(exclude === undefined ? {} : { exclude }),
-        levels: new Set(this.#state.levels),
-        instances: new Set(this.#state.instances),
-        functions: new Set(this.#state.functions.map((f) => f.name)),
-      },
-      query,
-    );
+    this.#view.setFilter(filter, highlight);
   }
 
   #renderInstances(): void {

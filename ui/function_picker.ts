@@ -56,6 +56,10 @@ export class FunctionPicker {
   readonly #elements: PickerElements;
   readonly #options: PickerOptions;
   #listed: Listed[] = [];
+  /** What the last listing said (a failure, no functions). */
+  #listNote = "";
+  /** What the page said about the choice (see `say`). */
+  #pageNote = "";
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(elements: PickerElements, options: PickerOptions) {
@@ -142,7 +146,7 @@ export class FunctionPicker {
       a.ref.name.localeCompare(b.ref.name)
     );
     this.#listed = listed;
-    this.#elements.note.textContent = problems.length > 0
+    this.#listNote = problems.length > 0
       ? `Listing functions failed: ${problems.join("; ")}`
       : listed.length === 0
       ? namespaces === null ? "No functions." : `No functions in ${namespaces.join(", ")}.`
@@ -151,8 +155,16 @@ export class FunctionPicker {
     this.#options.onListed();
   }
 
+  /** Says something about the choice under the list, until the next `say`. */
+  say(text: string): void {
+    this.#pageNote = text;
+    this.render();
+  }
+
   /** Draws the list (what the find box matches, and every followed function). */
   render(): void {
+    this.#elements.note.textContent = [this.#listNote, this.#pageNote].filter((t) => t !== "")
+      .join(" ");
     const selected = this.#options.selected();
     const find = this.#elements.find.value.trim().toLowerCase();
     const items: { ref: FunctionRef; listed?: Listed }[] = this.#listed.map((

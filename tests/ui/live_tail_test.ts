@@ -13,7 +13,9 @@ browserTest(
   async (browser) => {
     await using ui = await startUiServer(async (dir) => ({
       hello: await printing(dir, "hello", ["hello 1", "hello 2", "hello 3"], 300),
-      ticker: counting(100, 2),
+      // Slow enough that the hello lines stay among the rows drawn (only those near the
+      // screen are in the DOM), however long a busy machine takes to open the page.
+      ticker: counting(400, 2),
     }));
     const { page, errors } = await openPage(browser);
     await page.goto(`${ui.server.url}/ui/?fn=hello&fn=ticker`);
@@ -60,10 +62,14 @@ browserTest(
       );
     }, seen);
     // The hello lines are in order, each once.
-    assertEquals(
-      (await page.locator(".row .msg").allTextContents()).filter((t) => t.startsWith("hello")),
-      ["hello 1", "hello 2", "hello 3"],
-    );
+    await page.fill("#query", "hello");
+    await page.locator("#match-count", { hasText: "3 matches" }).waitFor();
+    assertEquals(await page.locator(".row .msg").allTextContents(), [
+      "hello 1",
+      "hello 2",
+      "hello 3",
+    ]);
+    await page.fill("#query", "");
 
     // The instance filter: tick one ticker replica, only its rows (and no hello) remain.
     const instance = names[1].slice("ticker (".length, -1);
@@ -114,6 +120,35 @@ browserTest(
     await page.locator("#functions label", { hasText: "beta" }).click();
     await page.locator(".row", { hasText: "beta says hi" }).waitFor({ state: "detached" });
     assertEquals(new URL(page.url()).searchParams.getAll("fn"), ["alpha"]);
+    assertEquals(errors, []);
+  },
+);
+
+browserTest(
+  "page: over HTTP/1.1 it follows at most 5 functions, says why, and keeps working",
+  async (browser) => {
+    const names = ["f1", "f2", "f3", "f4", "f5", "f6"];
+    await using ui = await startUiServer(async (dir) =>
+      Object.fromEntries(
+        await Promise.all(names.map(async (n) => [n, await printing(dir, n, [`${n} says hi`])])),
+      )
+    );
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${ui.server.url}/ui/?${names.map((n) => `fn=${n}`).join("&")}`);
+    for (const n of names.slice(0, 5)) {
+      await page.locator(".row", { hasText: `${n} says hi` })
+        .waitFor();
+    }
+    await page.locator("#functions-note", { hasText: "at most 5 functions at once" }).waitFor();
+    assertEquals(new URL(page.url()).searchParams.getAll("fn"), names.slice(0, 5));
+    assertEquals(await page.locator('#functions input[data-ref="f6"]').isChecked(), false);
+    // Ticking a sixth is refused; the page still answers (a connection is left for it).
+    await page.locator("#functions label", { hasText: "f6" }).click();
+    assertEquals(await page.locator('#functions input[data-ref="f6"]').isChecked(), false);
+    await page.locator("#functions label", { hasText: "f1" }).click();
+    await page.locator("#functions label", { hasText: "f6" }).click();
+    await page.locator(".row", { hasText: "f6 says hi" }).waitFor();
+    assertEquals(await page.locator("#functions-note").textContent(), "");
     assertEquals(errors, []);
   },
 );

@@ -61,7 +61,6 @@ browserTest(
     }));
     const { page, errors } = await openPage(browser);
     await page.goto(`${ui.server.url}/ui/?fn=bulk&fn=ticker&tail=all`);
-    await page.locator(".row", { hasText: /n=3$/ }).waitFor();
     const held = () => page.$eval("#counts", (e) => Number(e.getAttribute("data-held")));
     await page.waitForFunction(() => {
       const { document } = globalThis as unknown as InPage;

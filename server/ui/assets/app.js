@@ -296,6 +296,10 @@ var FunctionPicker = class {
   #elements;
   #options;
   #listed = [];
+  /** What the last listing said (a failure, no functions). */
+  #listNote = "";
+  /** What the page said about the choice (see `say`). */
+  #pageNote = "";
   #timer;
   constructor(elements, options) {
     this.#elements = elements;
@@ -381,12 +385,21 @@ var FunctionPicker = class {
     }
     listed.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.ref.name.localeCompare(b.ref.name));
     this.#listed = listed;
-    this.#elements.note.textContent = problems.length > 0 ? `Listing functions failed: ${problems.join("; ")}` : listed.length === 0 ? namespaces === null ? "No functions." : `No functions in ${namespaces.join(", ")}.` : "";
+    this.#listNote = problems.length > 0 ? `Listing functions failed: ${problems.join("; ")}` : listed.length === 0 ? namespaces === null ? "No functions." : `No functions in ${namespaces.join(", ")}.` : "";
     this.render();
     this.#options.onListed();
   }
+  /** Says something about the choice under the list, until the next `say`. */
+  say(text) {
+    this.#pageNote = text;
+    this.render();
+  }
   /** Draws the list (what the find box matches, and every followed function). */
   render() {
+    this.#elements.note.textContent = [
+      this.#listNote,
+      this.#pageNote
+    ].filter((t) => t !== "").join(" ");
     const selected = this.#options.selected();
     const find2 = this.#elements.find.value.trim().toLowerCase();
     const items = this.#listed.map((l) => ({
@@ -1819,6 +1832,18 @@ var StatusLight = class {
   }
 };
 
+// ui/stream_limit.ts
+function streamLimit() {
+  const [navigation] = performance.getEntriesByType("navigation");
+  return [
+    "h2",
+    "h3"
+  ].includes(navigation?.nextHopProtocol ?? "") ? 50 : 5;
+}
+function streamLimitNote(limit) {
+  return `The page follows at most ${limit} functions at once: over HTTP/1.1 a browser opens six connections to a server, one per followed function (HTTPS with --engine deno speaks HTTP/2, which has no such limit).`;
+}
+
 // ui/text_filter.ts
 var REGEX = /^\/(.+)\/([a-z]*)$/s;
 var ALLOWED_FLAGS = /^[imsuv]*$/;
@@ -1875,6 +1900,37 @@ function compileFilter(input) {
         return found;
       }
     }
+  };
+}
+
+// ui/view_filter.ts
+function viewFilter(state) {
+  const problems = [];
+  const compile = (text, label) => {
+    const compiled = compileFilter(text);
+    if (compiled.kind === "error") problems.push(`${label}: ${compiled.message}`);
+    return compiled.kind === "filter" ? compiled.filter : void 0;
+  };
+  const query = compile(state.query, "Search");
+  const exclude = compile(state.exclude, "Exclude");
+  return {
+    filter: {
+      ...query === void 0 ? {} : {
+        query
+      },
+      ...exclude === void 0 ? {} : {
+        exclude
+      },
+      levels: new Set(state.levels),
+      instances: new Set(state.instances),
+      functions: new Set(state.functions.map((f) => f.name))
+    },
+    ...query === void 0 ? {} : {
+      highlight: query
+    },
+    problems,
+    queryInvalid: compileFilter(state.query).kind === "error",
+    excludeInvalid: compileFilter(state.exclude).kind === "error"
   };
 }
 
@@ -1961,6 +2017,13 @@ var App = class {
       onListed: () => this.#renderInstances()
     });
     this.#picker.start();
+    const limit = streamLimit();
+    if (this.#state.functions.length > limit) {
+      this.#update({
+        functions: this.#state.functions.slice(0, limit)
+      });
+      this.#picker.say(streamLimitNote(limit));
+    }
     for (const ref of this.#state.functions) this.#follow(ref);
     this.#renderStatus();
   }
@@ -2017,6 +2080,9 @@ var App = class {
   }
   #toggleFunction(ref, on) {
     const others = this.#state.functions.filter((r) => !sameFunction(r, ref));
+    const limit = streamLimit();
+    if (on && others.length >= limit) return this.#picker?.say(streamLimitNote(limit));
+    this.#picker?.say("");
     this.#update({
       functions: on ? [
         ...others,
@@ -2170,30 +2236,12 @@ var App = class {
     });
   }
   #applyFilters() {
-    const problems = [];
-    const compile = (input, label) => {
-      const compiled = compileFilter(input.value);
-      input.setAttribute("aria-invalid", String(compiled.kind === "error"));
-      if (compiled.kind === "error") {
-        problems.push(`${label}: ${compiled.message}`);
-      }
-      return compiled.kind === "filter" ? compiled.filter : void 0;
-    };
-    const query = compile(this.#el.query, "Search");
-    const exclude = compile(this.#el.exclude, "Exclude");
+    const { filter, highlight, problems, queryInvalid, excludeInvalid } = viewFilter(this.#state);
+    this.#el.query.setAttribute("aria-invalid", String(queryInvalid));
+    this.#el.exclude.setAttribute("aria-invalid", String(excludeInvalid));
     this.#el.filterError.hidden = problems.length === 0;
     this.#el.filterError.textContent = problems.join("; ");
-    this.#view.setFilter({
-      ...query === void 0 ? {} : {
-        query
-      },
-      ...exclude === void 0 ? {} : {
-        exclude
-      },
-      levels: new Set(this.#state.levels),
-      instances: new Set(this.#state.instances),
-      functions: new Set(this.#state.functions.map((f) => f.name))
-    }, query);
+    this.#view.setFilter(filter, highlight);
   }
   #renderInstances() {
     for (const [instance, name] of this.#picker?.instances() ?? []) {
