@@ -149,12 +149,41 @@ export async function measureUiPage(quick: boolean): Promise<Row[]> {
     const loadAfter = load();
     const end = await counts(page), endMetrics = await metrics();
     const data: Probe = await page.evaluate(() => (globalThis as unknown as ProbeScope).__probe);
-    // A search applied to the full page (20,000 rows redrawn).
+    // A search applied to the full page (20,000 rows sorted again, the screen redrawn): from the
+    // input event to the match count on screen, timed in the page (Playwright's own round trips
+    // to a busy page are not the page's time).
+    await page.evaluate(() => {
+      const scope = globalThis as unknown as {
+        document: {
+          querySelector(s: string): { addEventListener(t: string, f: () => void): void };
+        };
+        MutationObserver: new (f: () => void) => {
+          observe(node: unknown, options: Record<string, boolean>): void;
+        };
+        __search?: { input: number; shown: number };
+      };
+      const search = scope.__search = { input: 0, shown: 0 };
+      scope.document.querySelector("#query").addEventListener("input", () => {
+        search.input = performance.now();
+      });
+      new scope.MutationObserver(() => {
+        if (search.input > 0 && search.shown === 0) search.shown = performance.now();
+      }).observe(scope.document.querySelector("#match-count"), {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
     const searchStart = performance.now();
     await page.fill("#query", "timed out");
-    await page.locator("#match-count", { hasText: /^[\d,]+ matches$/ })
-      .waitFor();
-    const searchMs = performance.now() - searchStart;
+    await page.locator("#match-count", { hasText: /^[\d,]+ matches$/ }).waitFor();
+    const roundTrip = performance.now() - searchStart;
+    const searchMs = await page.evaluate(() => {
+      const { input, shown } =
+        (globalThis as unknown as { __search: { input: number; shown: number } })
+          .__search;
+      return shown - input;
+    });
     const frames = [...data.frames].sort((a, b) => a - b);
     const lags = [...data.lags].sort((a, b) => a - b);
     const events = data.events.map((e) => e.duration).sort((a, b) => a - b);
@@ -223,8 +252,8 @@ export async function measureUiPage(quick: boolean): Promise<Row[]> {
         }%`,
       },
       {
-        measure: "8 page: a search applied to 20,000 rows (input to count shown)",
-        value: ms(searchMs),
+        measure: "8 page: a search on 20,000 rows, input to count shown (60 ms debounce incl.)",
+        value: `${ms(searchMs)} (Playwright round trip ${ms(roundTrip)})`,
         target: "<= 500 ms",
         ok: searchMs <= 500,
       },

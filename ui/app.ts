@@ -52,6 +52,7 @@ export class App {
   readonly #light: StatusLight;
   #filterTimer: ReturnType<typeof setTimeout> | undefined;
   #counts: LogCounts | undefined;
+  #searching = false;
   readonly #countsDisplay: CountsDisplay;
 
   /** `read` tells each line's level and JSON (the shared parser, see `line_reader.ts`). */
@@ -256,7 +257,7 @@ export class App {
     const el = this.#el;
     const filterSoon = () => {
       clearTimeout(this.#filterTimer);
-      this.#filterTimer = setTimeout(() => this.#applyFilters(), 120);
+      this.#filterTimer = setTimeout(() => this.#applyFilters(), 60);
     };
     el.query.addEventListener("input", () => {
       this.#update({ query: el.query.value });
@@ -341,6 +342,7 @@ export class App {
     this.#el.exclude.setAttribute("aria-invalid", String(excludeInvalid));
     this.#el.filterError.hidden = problems.length === 0;
     this.#el.filterError.textContent = problems.join("; ");
+    this.#searching = highlight !== undefined;
     this.#view.setFilter(filter, highlight);
   }
 
@@ -358,7 +360,8 @@ export class App {
     this.#counts = counts;
     const s = this.#state;
     this.#countsDisplay.show(counts, {
-      searching: s.query !== "",
+      // The search applied, not the one being typed (its count comes when it is applied).
+      searching: this.#searching,
       filtered: s.query !== "" || s.exclude !== "" || s.levels.length > 0 ||
         s.instances.length > 0,
       following: s.functions.length > 0,

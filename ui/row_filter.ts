@@ -1,8 +1,8 @@
 /**
- * Which rows the page shows: the search and exclude boxes, the level and the
- * instance filters together. Gap notices and the page's own notices of the
- * followed functions are always shown: a filter must never hide that lines
- * were lost.
+ * Which rows the page shows: the search and exclude boxes (matched against the
+ * line as written), the level and the instance filters together. Gap notices
+ * and the page's own notices of the followed functions are always shown: a
+ * filter must never hide that lines were lost.
  *
  * @module
  */
@@ -37,8 +37,8 @@ export function rowMatches(entry: Entry, filter: RowFilter): boolean {
   ) {
     return false;
   }
-  if (filter.exclude !== undefined && filter.exclude.test(entry.display)) {
-    return false;
-  }
-  return filter.query === undefined || filter.query.test(entry.display);
+  // The line as written: a JSON line's compact form is built only for the rows drawn.
+  const text = entry.message.text;
+  if (filter.exclude !== undefined && filter.exclude.test(text)) return false;
+  return filter.query === undefined || filter.query.test(text);
 }

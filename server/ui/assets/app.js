@@ -1127,10 +1127,9 @@ function rowMatches(entry, filter) {
   if (filter.levels.size > 0 && (entry.level === void 0 || !filter.levels.has(entry.level))) {
     return false;
   }
-  if (filter.exclude !== void 0 && filter.exclude.test(entry.display)) {
-    return false;
-  }
-  return filter.query === void 0 || filter.query.test(entry.display);
+  const text = entry.message.text;
+  if (filter.exclude !== void 0 && filter.exclude.test(text)) return false;
+  return filter.query === void 0 || filter.query.test(text);
 }
 
 // ui/shown_list.ts
@@ -1952,6 +1951,7 @@ var App = class {
   #light;
   #filterTimer;
   #counts;
+  #searching = false;
   #countsDisplay;
   /** `read` tells each line's level and JSON (the shared parser, see `line_reader.ts`). */
   constructor(elements, read) {
@@ -2145,7 +2145,7 @@ var App = class {
     const el = this.#el;
     const filterSoon = () => {
       clearTimeout(this.#filterTimer);
-      this.#filterTimer = setTimeout(() => this.#applyFilters(), 120);
+      this.#filterTimer = setTimeout(() => this.#applyFilters(), 60);
     };
     el.query.addEventListener("input", () => {
       this.#update({
@@ -2241,6 +2241,7 @@ var App = class {
     this.#el.exclude.setAttribute("aria-invalid", String(excludeInvalid));
     this.#el.filterError.hidden = problems.length === 0;
     this.#el.filterError.textContent = problems.join("; ");
+    this.#searching = highlight !== void 0;
     this.#view.setFilter(filter, highlight);
   }
   #renderInstances() {
@@ -2253,7 +2254,8 @@ var App = class {
     this.#counts = counts;
     const s = this.#state;
     this.#countsDisplay.show(counts, {
-      searching: s.query !== "",
+      // The search applied, not the one being typed (its count comes when it is applied).
+      searching: this.#searching,
       filtered: s.query !== "" || s.exclude !== "" || s.levels.length > 0 || s.instances.length > 0,
       following: s.functions.length > 0
     });
