@@ -297,7 +297,7 @@ export class LogView {
     const measured = new Map<number, number>();
     for (let i = from; i < to; i++) {
       const height = children[i - from].getBoundingClientRect().height;
-      if (height > 0 && height !== shown.top(i + 1) - shown.top(i)) measured.set(i, height);
+      if (height > 0 && Math.abs(height - shown.heightAt(i)) > 0.01) measured.set(i, height);
     }
     shown.setHeights(measured);
     rows.style.paddingTop = `${shown.top(from)}px`;

@@ -63,6 +63,11 @@ export class ShownList<T extends Ordered> {
     return this.#tops[this.#start + index] - origin;
   }
 
+  /** The height of row `index`, as last given or estimated. */
+  heightAt(index: number): number {
+    return this.#heights[this.#start + index];
+  }
+
   /** The height of all rows. */
   get height(): number {
     return this.top(this.length);

@@ -202,3 +202,32 @@ browserTest(
     assertEquals(errors, []);
   },
 );
+
+browserTest(
+  "page: with nothing arriving, the page does no work (no redraw, no layout)",
+  async (browser) => {
+    const lines = Array.from({ length: 300 }, (_, i) => `line ${i} ${"word ".repeat(i % 40)}`);
+    await using ui = await startUiServer(async (dir) => ({
+      quiet: await printing(dir, "quiet", lines),
+    }));
+    const { context, page, errors } = await openPage(browser);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Performance.enable");
+    await page.goto(`${ui.server.url}/ui/?fn=quiet&tail=all`);
+    await page.locator("#counts", { hasText: "300 received" }).waitFor();
+    await page.locator(".row .msg", { hasText: /^line 299 / }).waitFor();
+    const metrics = async () => {
+      const { metrics } = await cdp.send("Performance.getMetrics");
+      const get = (name: string) => metrics.find((m) => m.name === name)!.value;
+      return { layouts: get("LayoutCount"), tasks: get("TaskDuration") };
+    };
+    // Let the last measured heights settle (a few frames), then watch a quiet second.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+    const before = await metrics();
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1000)));
+    const after = await metrics();
+    assertEquals(after.layouts - before.layouts, 0);
+    assert(after.tasks - before.tasks < 0.05, `${after.tasks - before.tasks} s of tasks`);
+    assertEquals(errors, []);
+  },
+);

@@ -1169,6 +1169,10 @@ var ShownList = class {
     }
     return this.#tops[this.#start + index] - origin;
   }
+  /** The height of row `index`, as last given or estimated. */
+  heightAt(index) {
+    return this.#heights[this.#start + index];
+  }
   /** The height of all rows. */
   get height() {
     return this.top(this.length);
@@ -1513,7 +1517,7 @@ var LogView = class {
     const measured = /* @__PURE__ */ new Map();
     for (let i = from; i < to; i++) {
       const height = children[i - from].getBoundingClientRect().height;
-      if (height > 0 && height !== shown.top(i + 1) - shown.top(i)) measured.set(i, height);
+      if (height > 0 && Math.abs(height - shown.heightAt(i)) > 0.01) measured.set(i, height);
     }
     shown.setHeights(measured);
     rows.style.paddingTop = `${shown.top(from)}px`;
