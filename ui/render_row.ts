@@ -45,6 +45,19 @@ function messageNode(
   return element;
 }
 
+/**
+ * `NAME (INSTANCE)`, the name and brackets in their own spans: a narrow
+ * screen shows the instance alone (it holds the name as a rule).
+ */
+function sourceBadge(entry: Entry): HTMLSpanElement {
+  const { name, instance } = entry.message;
+  if (instance === "") return span("src", name);
+  const badge = document.createElement("span");
+  badge.className = "src";
+  badge.append(span("fn", `${name} (`), instance, span("fn", ")"));
+  return badge;
+}
+
 /** The pretty-printed JSON of a JSON line, as text. */
 export function prettyJson(entry: Entry): HTMLPreElement {
   const pre = document.createElement("pre");
@@ -75,7 +88,7 @@ export function renderRow(entry: Entry, options: RowOptions): HTMLDivElement {
   if (time !== undefined) {
     ts.append(span("date", time.date + " "), time.time + " ");
   }
-  const source = span("src", entry.source);
+  const source = sourceBadge(entry);
   source.style.setProperty("--h", String(entry.hue));
   row.append(ts, source, " ", messageNode(entry.display, options.highlight));
   if (entry.json !== undefined) {

@@ -744,23 +744,35 @@ function bindShortcuts(root, shortcuts) {
 }
 
 // ui/instance_hue.ts
-function instanceHue(name, instance) {
-  const text = `${name} (${instance})`;
-  let hue = known.get(text);
-  if (hue === void 0) {
-    if (known.size > 4096) known.clear();
-    known.set(text, hue = hash(text));
-  }
-  return hue;
-}
-var known = /* @__PURE__ */ new Map();
+var given = /* @__PURE__ */ new Map();
+var APART = 36;
+var GOLDEN_ANGLE = 137.508;
 function hash(text) {
   let hash2 = 2166136261;
   for (let i = 0; i < text.length; i++) {
     hash2 ^= text.charCodeAt(i);
     hash2 = Math.imul(hash2, 16777619);
   }
-  return Math.round((hash2 >>> 0) * 137.508 % 360);
+  return (hash2 >>> 0) * GOLDEN_ANGLE % 360;
+}
+function distance(a, b) {
+  const d = Math.abs(a - b) % 360;
+  return d > 180 ? 360 - d : d;
+}
+function instanceHue(name, instance) {
+  const text = `${name} (${instance})`;
+  let hue = given.get(text);
+  if (hue !== void 0) return hue;
+  hue = hash(text);
+  const taken = [
+    ...given.values()
+  ];
+  for (let turn = 0; turn < 14 && taken.some((h) => distance(h, hue) < APART); turn++) {
+    hue = (hue + GOLDEN_ANGLE) % 360;
+  }
+  hue = Math.round(hue) % 360;
+  if (given.size < 1e4) given.set(text, hue);
+  return hue;
 }
 
 // ui/log_entry.ts
@@ -1079,6 +1091,14 @@ function messageNode(text, highlight) {
   if (at < text.length) element.append(text.slice(at));
   return element;
 }
+function sourceBadge(entry) {
+  const { name, instance } = entry.message;
+  if (instance === "") return span("src", name);
+  const badge = document.createElement("span");
+  badge.className = "src";
+  badge.append(span("fn", `${name} (`), instance, span("fn", ")"));
+  return badge;
+}
 function prettyJson(entry) {
   const pre = document.createElement("pre");
   pre.className = "json-pretty";
@@ -1096,7 +1116,7 @@ function renderRow(entry, options) {
   if (time !== void 0) {
     ts.append(span("date", time.date + " "), time.time + " ");
   }
-  const source = span("src", entry.source);
+  const source = sourceBadge(entry);
   source.style.setProperty("--h", String(entry.hue));
   row.append(ts, source, " ", messageNode(entry.display, options.highlight));
   if (entry.json !== void 0) {

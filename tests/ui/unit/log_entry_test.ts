@@ -1,5 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { renderLogFile, renderNdjsonFile } from "../../../ui/download_text.ts";
+import { instanceHue } from "../../../ui/instance_hue.ts";
 import { lineReader } from "../../../ui/line_reader.ts";
 import { toEntry } from "../../../ui/log_entry.ts";
 import { logStreamUrl, resumeStreamUrl } from "../../../ui/log_stream_url.ts";
@@ -129,4 +130,16 @@ Deno.test("logStreamUrl() asks for history then follow; resumeStreamUrl() starts
     resumeStreamUrl(base, { name: "api" }, "2026-01-02T03:04:05.5Z").search,
     "?name=api&follow=true&since=2026-01-02T03%3A04%3A05.5Z",
   );
+});
+
+Deno.test("instanceHue() keeps an instance's hue and keeps instances seen together apart", () => {
+  const names = Array.from({ length: 6 }, (_, i) => `worker-${i.toString(36)}x${i * 7}`);
+  const hues = names.map((n) => instanceHue("worker", n));
+  assertEquals(names.map((n) => instanceHue("worker", n)), hues);
+  for (const [i, a] of hues.entries()) {
+    for (const b of hues.slice(i + 1)) {
+      const d = Math.abs(a - b) % 360;
+      assertEquals(Math.min(d, 360 - d) >= 35, true, `${a} and ${b}`);
+    }
+  }
 });
