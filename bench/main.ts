@@ -16,6 +16,7 @@ import { measureSlowReader } from "./slow_reader.ts";
 import type { Row } from "./harness.ts";
 import { measureStructured } from "./structured.ts";
 import { measureThroughput } from "./throughput.ts";
+import { measureUiPage } from "./ui_page.ts";
 
 type Args = { quick: boolean; only?: string };
 const parse: (args: string[], options: Record<string, unknown>) => Args = parseArgs;
@@ -33,6 +34,7 @@ const sections: [string, (quick: boolean) => Promise<Row[]>][] = [
   ["relay", measureRelay],
   ["structured", measureStructured],
   ["nats", measureNats],
+  ["ui", measureUiPage],
 ];
 
 const rows: Row[] = [];

@@ -1,11 +1,13 @@
 /**
  * Who gets in: OpenFaaS-style basic auth and bearer tokens, compared in
- * constant time. With no credentials configured everything is let in, also
+ * constant time, and the web page's session cookie (a token traded at
+ * `/ui/session`). With no credentials configured everything is let in, also
  * faas-cli's `Authorization: Bearer` with an empty token.
  *
  * @module
  */
 import { textResponse } from "./http/text_response.ts";
+import { createSessionCookies } from "./ui/session_cookie.ts";
 
 /** The credentials a server accepts; either or both. */
 export interface Credentials {
@@ -29,14 +31,21 @@ function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
   return difference === 0;
 }
 
-function unauthorized(message: string): Response {
-  return textResponse(401, message, { "www-authenticate": 'Basic realm="Restricted"' });
+/**
+ * The challenge of a 401: `Basic`, as OpenFaaS sends it, when basic auth is
+ * configured; otherwise `Bearer`, which is what the server accepts (and which
+ * browsers do not answer with a password prompt of their own).
+ */
+function unauthorized(message: string, scheme: "Basic" | "Bearer"): Response {
+  return textResponse(401, message, { "www-authenticate": `${scheme} realm="Restricted"` });
 }
 
 /**
  * Creates the authorizer. Secrets are hashed once; a request's credentials
  * are hashed and compared with every configured secret, whatever matches, so
- * the time taken says nothing about which part was wrong.
+ * the time taken says nothing about which part was wrong. With tokens
+ * configured, a request without an `Authorization` header may carry a valid
+ * session cookie instead (see `server/ui/session_cookie.ts`).
  *
  * @example
  * ```ts
@@ -54,6 +63,9 @@ export function createAuthorizer(credentials: Credentials | undefined): Authoriz
   const tokens = credentials?.tokens?.filter((t) => t !== "") ?? [];
   const basic = credentials?.basic;
   if (basic === undefined && tokens.length === 0) return () => Promise.resolve(undefined);
+  const scheme = basic === undefined ? "Bearer" : "Basic";
+  const denied = (message: string) => unauthorized(message, scheme);
+  const sessions = tokens.length === 0 ? undefined : createSessionCookies(tokens);
   const secrets = Promise.all([
     basic === undefined ? undefined : Promise.all([digest(basic.user), digest(basic.password)]),
     Promise.all(tokens.map(digest)),
@@ -64,13 +76,16 @@ export function createAuthorizer(credentials: Credentials | undefined): Authoriz
     const space = header.indexOf(" ");
     const scheme = (space === -1 ? header : header.slice(0, space)).toLowerCase();
     const value = space === -1 ? "" : header.slice(space + 1).trim();
-    if (value === "") return unauthorized("credentials required");
+    if (value === "") {
+      if (sessions !== undefined && await sessions.verify(request)) return undefined;
+      return denied("credentials required");
+    }
     if (scheme === "basic" && basicDigests !== undefined) {
       let decoded: string;
       try {
         decoded = new TextDecoder().decode(Uint8Array.from(atob(value), (c) => c.charCodeAt(0)));
       } catch {
-        return unauthorized("invalid credentials");
+        return denied("invalid credentials");
       }
       const colon = decoded.indexOf(":");
       const [user, password] = colon === -1
@@ -78,14 +93,14 @@ export function createAuthorizer(credentials: Credentials | undefined): Authoriz
         : [decoded.slice(0, colon), decoded.slice(colon + 1)];
       const userOk = sameDigest(await digest(user), basicDigests[0]);
       const passwordOk = sameDigest(await digest(password), basicDigests[1]);
-      return userOk && passwordOk ? undefined : unauthorized("invalid credentials");
+      return userOk && passwordOk ? undefined : denied("invalid credentials");
     }
     if (scheme === "bearer" && tokenDigests.length > 0) {
       const given = await digest(value);
       let ok = false;
       for (const token of tokenDigests) ok = sameDigest(given, token) || ok;
-      return ok ? undefined : unauthorized("invalid credentials");
+      return ok ? undefined : denied("invalid credentials");
     }
-    return unauthorized("invalid credentials");
+    return denied("invalid credentials");
   };
 }

@@ -16,6 +16,7 @@ import { logsRoute, type LogsRouteOptions } from "./logs_route.ts";
 import { OpenStreams } from "./open_streams.ts";
 import { StreamLimiter, type StreamLimits } from "./stream_limiter.ts";
 import { textResponse } from "./http/text_response.ts";
+import { createUiRoute } from "./ui/ui_route.ts";
 
 /** Settings of the whole handler. */
 /** The default longest query string accepted, in bytes (414 above it). */
@@ -31,6 +32,8 @@ export interface HandlerOptions
   readonly auth?: Credentials;
   /** Tracks open log streams (created when not given). */
   readonly streams?: OpenStreams;
+  /** Serve the live-tail web page at `/ui/` (default true; `--no-ui` turns it off). */
+  readonly ui?: boolean;
 }
 
 /** A request handler plus the registry of the log streams it has open. */
@@ -66,6 +69,9 @@ export function createHandler(options: HandlerOptions): Handler {
   const limiter = new StreamLimiter(options);
   const routeOptions: LogsRouteOptions = { ...options, streams, limiter };
   const authorize = createAuthorizer(options.auth);
+  const ui = options.ui === false
+    ? undefined
+    : createUiRoute({ auth: options.auth, authorize, namespaces: options.namespaces });
   const maxQuery = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
   const maxHeaders = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const handler = async (request: Request, info?: RequestInfo): Promise<Response> => {
@@ -94,7 +100,7 @@ export function createHandler(options: HandlerOptions): Handler {
           ? textResponse(200, "OK")
           : textResponse(405, `method ${request.method} not allowed`, { allow: "GET, HEAD" });
       default:
-        return textResponse(404, `no route for ${pathname}`);
+        return await ui?.(request) ?? textResponse(404, `no route for ${pathname}`);
     }
   };
   return Object.assign(handler, { streams });

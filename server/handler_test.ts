@@ -214,7 +214,7 @@ Deno.test("createHandler() with credentials guards /system/* and leaves /healthz
     }),
   );
   assertEquals([denied.status, await denied.text()], [401, "credentials required\n"]);
-  assertEquals(denied.headers.get("www-authenticate"), 'Basic realm="Restricted"');
+  assertEquals(denied.headers.get("www-authenticate"), 'Bearer realm="Restricted"');
   assertEquals(provider.opened.length, 0);
   const list = await handler(new Request(url("/system/functions")));
   assertEquals(list.status, 401);

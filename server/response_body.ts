@@ -85,9 +85,11 @@ export function responseBody(
   const handle: OpenStream = {
     end() {
       if (!finish("ended")) return;
-      inner.cancel("stream ended by the server");
+      // The marker first: cancelling a history follower calls the engine back at once, and a
+      // poll then must find it (it found the body done and empty, and ended without it).
       queue.length = 0;
       if (options.endMarker !== undefined) queue.push(options.endMarker);
+      inner.cancel("stream ended by the server");
       wake();
     },
   };

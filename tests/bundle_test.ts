@@ -6,6 +6,7 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import denoJson from "../deno.json" with { type: "json" };
+import { compileUnavailable } from "./helpers/compile_probe.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const decoder = new TextDecoder();
@@ -17,19 +18,6 @@ async function run(args: string[], cwd = ROOT) {
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
-}
-
-/** Why compiling cannot work here, or undefined when it can. */
-async function compileUnavailable(): Promise<string | undefined> {
-  const dir = await Deno.makeTempDir();
-  await Deno.writeTextFile(`${dir}/probe.ts`, "console.log('ok');\n");
-  const result = await run(["compile", "-o", `${dir}/probe`, `${dir}/probe.ts`], dir);
-  await Deno.remove(dir, { recursive: true });
-  if (result.code === 0) return undefined;
-  const reason = result.stderr.match(/error sending request for url \(([^)]+)\)/)?.[1];
-  return reason === undefined
-    ? `deno compile failed: ${result.stderr.trim().split("\n").slice(-1)[0]}`
-    : `deno compile cannot download its runtime (${reason})`;
 }
 
 const noCompile = await compileUnavailable();

@@ -58,6 +58,7 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
     maxTail: options.maxTail,
     auth,
     namespaces: options.namespaces,
+    ui: options.ui,
     ...options.limits,
     log,
     accessLog: options.quiet ? undefined : log,
@@ -90,7 +91,8 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
             tls === undefined ? "http" : "https"
           }://${address.hostname}:${address.port}/ ` +
             `(provider ${provider.kind}, ` +
-            `auth ${auth === undefined ? "off" : "on"})`,
+            `auth ${auth === undefined ? "off" : "on"}, ` +
+            `page ${options.ui ? "/ui/" : "off"})`,
         );
         io.onListen?.(address);
       },

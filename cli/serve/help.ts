@@ -33,6 +33,7 @@ OPTIONS
                                (no credentials configured: everyone gets in)
       --cert FILE, --key FILE  serve HTTPS with this PEM certificate chain and key
       --namespaces A,B         serve only these namespaces; others answer 403
+      --no-ui                  do not serve the live-tail web page at /ui/
   -q, --quiet                  no per-stream access log on stderr
   -h, --help                   this help
 
@@ -41,6 +42,7 @@ ENDPOINTS
   GET /system/logs?name=FN[&namespace=NS][&instance=I][&tail=N][&since=RFC3339][&follow=true]
   GET /system/functions[?namespace=NS]
   GET /healthz
+  GET /ui/                     the live-tail web page (/ redirects there)
 
 EXAMPLES
   fnlogs serve --stack examples/stack.yml

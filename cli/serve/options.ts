@@ -21,6 +21,8 @@ export interface ServeOptions {
   readonly maxTail: number;
   readonly coalesce: boolean;
   readonly quiet: boolean;
+  /** Serve the live-tail web page at `/ui/` (`--no-ui` turns it off). */
+  readonly ui: boolean;
   /** Where the accepted credentials come from (nothing: auth off). */
   readonly credentials: CredentialSources;
   /** Only these namespaces are served (`--namespaces a,b`). */
@@ -54,6 +56,7 @@ interface ServeFlags {
   help: boolean;
   quiet: boolean;
   coalesce: boolean;
+  ui: boolean;
   port?: string;
   hostname?: string;
   heartbeat?: string;
@@ -85,7 +88,7 @@ export function parseServeOptions(
 ): ServeOptions {
   const unknown: string[] = [];
   const flags = parse(args, {
-    boolean: ["help", "quiet", "coalesce"],
+    boolean: ["help", "quiet", "coalesce", "ui"],
     string: [
       "port",
       "hostname",
@@ -109,9 +112,9 @@ export function parseServeOptions(
       "max-pending-per-client",
       "engine",
     ],
-    negatable: ["coalesce"],
+    negatable: ["coalesce", "ui"],
     collect: ["token", "token-file"],
-    default: { coalesce: true },
+    default: { coalesce: true, ui: true },
     alias: { h: "help", p: "port", q: "quiet" },
     unknown: (arg: string) => {
       if (arg.startsWith("-")) unknown.push(arg);
@@ -134,6 +137,7 @@ export function parseServeOptions(
     help: flags.help,
     quiet: flags.quiet,
     coalesce: flags.coalesce,
+    ui: flags.ui,
     port,
     hostname: flags.hostname ?? "127.0.0.1",
     provider: parseProviderFlags((flag) => flags[flag] as string | undefined, env, "local")!,

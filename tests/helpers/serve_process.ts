@@ -25,13 +25,25 @@ export interface ServeProcess extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** Starts `fnlogs serve --port 0 ARGS` and resolves once it listens. */
+/** Another form of the program: `[program, ...args]` that `serve ...` follows, and where it runs. */
+export interface ServeProgram {
+  readonly command: readonly string[];
+  readonly cwd?: string;
+}
+
+/**
+ * Starts `fnlogs serve --port 0 ARGS` and resolves once it listens; by
+ * default `deno run main.ts`, or `program` (a bundle, a compiled binary).
+ */
 export async function startServeProcess(
   args: string[],
   env: Record<string, string> = {},
+  program: ServeProgram = { command: [Deno.execPath(), "run", ...RUN_FLAGS, MAIN] },
 ): Promise<ServeProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...RUN_FLAGS, MAIN, "serve", "--port", "0", ...args],
+  const [command, ...before] = program.command;
+  const child = new Deno.Command(command, {
+    args: [...before, "serve", "--port", "0", ...args],
+    cwd: program.cwd,
     env,
     stdin: "null",
     stdout: "null",
