@@ -44,8 +44,8 @@ Deno.test("PROVIDER_FLAGS_HELP lists every provider's flags from the registry", 
   assertEquals(
     PROVIDER_FLAGS_HELP,
     `PROVIDERS
-      --provider KIND          where logs come from: local, kubernetes, docker, journald, openfaas
-                               (default: local; --stack implies local, --upstream openfaas)
+      --provider KIND          where logs come from: local, kubernetes, docker, journald, openfaas, nats
+                               (default: local; --stack implies local, --upstream openfaas, --nats nats)
   local       --stack FILE     stack file whose functions run as local processes
               --history-lines N, --history-bytes N
                                history kept per function (default 10000 lines, 16 MiB)
@@ -63,6 +63,10 @@ Deno.test("PROVIDER_FLAGS_HELP lists every provider's flags from the registry", 
               --journalctl PATH  the journalctl program
   openfaas    --upstream URL   another gateway to relay (credentials as http://user:pw@host
                                or --upstream-token TOKEN, env FNLOGS_UPSTREAM_TOKEN)
+  nats        --nats URL       NATS servers, comma-separated (nats://[USER:PW@]HOST:PORT)
+              --nats-stream NAME  JetStream stream (default FNLOGS)
+              --nats-subject-prefix PREFIX  subjects PREFIX.NS.FN.INSTANCE (default fnlogs)
+              --nats-token TOKEN  NATS token
       --max-line-length N      longer lines are cut with a marker (default 65536)
 `,
   );
@@ -78,6 +82,10 @@ Deno.test("PROVIDER_FLAGS_HELP lists every provider's flags from the registry", 
     "journalctl",
     "kubeconfig",
     "max-line-length",
+    "nats",
+    "nats-stream",
+    "nats-subject-prefix",
+    "nats-token",
     "provider",
     "reorder-window",
     "stack",

@@ -18,7 +18,7 @@ import type { LogBatch } from "../types.ts";
 
 Deno.test("PROVIDERS holds each kind once, local first", () => {
   const kinds = PROVIDERS.map((definition) => definition.kind);
-  assertEquals(kinds, ["local", "kubernetes", "docker", "journald", "openfaas"]);
+  assertEquals(kinds, ["local", "kubernetes", "docker", "journald", "openfaas", "nats"]);
   assertEquals(DEFAULT_PROVIDER_KIND, "local");
   assertEquals(kinds.map(isProviderKind), kinds.map(() => true));
   assertEquals(isProviderKind("nomad"), false);
