@@ -10,6 +10,15 @@ export class InvalidInputError extends Error {
   override name = "InvalidInputError";
 }
 
+/**
+ * A saved resume position that cannot be used: not one at all, another
+ * format version, or written for another gateway or other functions (exit
+ * code 2). Never read silently as something else.
+ */
+export class ResumeStateError extends InvalidInputError {
+  override name = "ResumeStateError";
+}
+
 /** Command-line usage that cannot be understood (exit code 2). */
 export class UsageError extends Error {
   override name = "UsageError";

@@ -18,6 +18,7 @@ import {
 } from "../errors.ts";
 import { IdleTimeoutError, openLogStream } from "../gateway/open_log_stream.ts";
 import { type ResumeMode, type ResumePoint, ResumeTracker } from "./resume_tracker.ts";
+import type { FunctionRef, ResumeState } from "./resume_state.ts";
 import { UnexpectedBodyError } from "../wire/log_body_decoder.ts";
 import type { LogBatch, LogMessage, LogProvider, LogRecord } from "../types.ts";
 
@@ -32,6 +33,7 @@ export type FollowEvent =
   }
   | {
     readonly event: "resumed";
+    /** 0: the first connection, resuming from {@linkcode FollowLogsOptions.resumeState}. */
     readonly attempt: number;
     /** `cursor`: exact; `since`: overlap dropped here; `replay`: nothing had arrived yet. */
     readonly resume: "cursor" | "since" | "replay";
@@ -88,6 +90,16 @@ export interface FollowLogsOptions {
   readonly idleTimeoutMs?: number;
   /** See {@linkcode ResumeTracker.resumePoint} (default 60 s). */
   readonly resumeWindowMs?: number;
+  /**
+   * Start where this state says this function stopped (by cursor, or `since`
+   * plus the dropped overlap), and advance it with every line handed out:
+   * by {@linkcode followLogs} as each message is yielded, by
+   * {@linkcode followLogBatches} as each batch is. Save it
+   * (`JSON.stringify`) after handling a line and a later run resumes right
+   * after that line. Throws `ResumeStateError` when the state was read back
+   * for other gateways.
+   */
+  readonly resumeState?: ResumeState;
   /** Aborting it ends the iteration cleanly (no error). */
   readonly signal?: AbortSignal;
   /** Stream-health events. */
@@ -245,12 +257,33 @@ function withoutGaps(batch: LogBatch, onEvent: (event: FollowEvent) => void): Lo
  * assertEquals(sizes, [2]);
  * ```
  */
-export async function* followLogBatches(
+export function followLogBatches(
   options: FollowLogsOptions,
 ): AsyncGenerator<LogBatch, void, undefined> {
+  return follow(options, true);
+}
+
+/** The function `options` follow, as a {@linkcode ResumeState} names it. */
+function functionRef(options: FollowLogsOptions): FunctionRef {
   if ((options.gateway === undefined) === (options.provider === undefined)) {
     throw new TypeError("Cannot follow logs without exactly one of gateway and provider");
   }
+  return {
+    source: options.provider !== undefined
+      ? `provider:${options.provider.kind}`
+      : (options.gateway as string).replace(/\/+$/, ""),
+    namespace: options.namespace ?? "",
+    name: options.name,
+  };
+}
+
+/** The follow loop; `advanceState`: advance `options.resumeState` by each batch yielded. */
+async function* follow(
+  options: FollowLogsOptions,
+  advanceState: boolean,
+): AsyncGenerator<LogBatch, void, undefined> {
+  const ref = functionRef(options);
+  const state = options.resumeState;
   const signal = options.signal;
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? abortableSleep;
@@ -258,7 +291,11 @@ export async function* followLogBatches(
   const reconnect = options.reconnect ?? true;
   const maxReconnects = options.maxReconnects ?? Infinity;
   const stableMs = options.stableMs ?? 10_000;
-  const tracker = new ResumeTracker({ windowMs: options.resumeWindowMs, now });
+  const tracker = new ResumeTracker({
+    windowMs: options.resumeWindowMs,
+    now,
+    state: state?.start(ref),
+  });
   const backoff = new Backoff(options.backoff);
   let connected = false;
   let attempt = 0;
@@ -266,7 +303,8 @@ export async function* followLogBatches(
 
   for (;;) {
     if (signal?.aborted) return;
-    const point = reconnects > 0 ? tracker.resumePoint() : undefined;
+    // Undefined until something was delivered (or came from `resumeState`).
+    const point = tracker.resumePoint();
     let reason = "the stream ended";
     let source: Source | undefined;
     try {
@@ -279,7 +317,7 @@ export async function* followLogBatches(
     if (source !== undefined) {
       connected = true;
       tracker.beginResume(point === undefined ? "none" : source.resume ?? "since");
-      if (reconnects > 0) {
+      if (reconnects > 0 || point !== undefined) {
         onEvent({
           event: "resumed",
           attempt,
@@ -294,7 +332,9 @@ export async function* followLogBatches(
       try {
         for await (const batch of source.batches) {
           const out = withoutGaps(tracker.filter(batch), onEvent);
-          if (out.length > 0) yield out;
+          if (out.length === 0) continue;
+          if (advanceState) state?.advance(ref, out);
+          yield out;
         }
         finished = true;
       } catch (error) {
@@ -357,5 +397,16 @@ export async function* followLogBatches(
 export async function* followLogs(
   options: FollowLogsOptions,
 ): AsyncGenerator<LogMessage, void, undefined> {
-  for await (const batch of followLogBatches(options)) yield* batch;
+  const state = options.resumeState;
+  if (state === undefined) {
+    for await (const batch of follow(options, false)) yield* batch;
+    return;
+  }
+  const ref = functionRef(options);
+  for await (const batch of follow(options, false)) {
+    for (const message of batch) {
+      state.advance(ref, [message]);
+      yield message;
+    }
+  }
 }
