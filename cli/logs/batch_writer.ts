@@ -62,7 +62,12 @@ export class BatchWriter {
   #onClosed: (() => void) | undefined;
   /** A write error other than a broken pipe, thrown by the next call. */
   #error: { error: unknown } | undefined;
+  #afterWrite: (() => Promise<void>) | undefined;
   #held: string[] = [];
+  /** Called once the held text is written. */
+  #heldCallbacks: (() => void)[] = [];
+  /** Called once the write in flight succeeded. */
+  #inFlightCallbacks: (() => void)[] = [];
   #heldChars = 0;
   #heldSince = 0;
   #lastCall = -Infinity;
@@ -74,6 +79,16 @@ export class BatchWriter {
     this.#coalesceMs = options.coalesceMs ?? 1;
     this.#maxHeld = options.maxHeldChars ?? 65_536;
     this.#now = options.now ?? (() => performance.now());
+  }
+
+  /**
+   * Awaits `callback` after each write that succeeded (and after the
+   * `onWritten` callbacks it completed), before the next write starts:
+   * `--resume-file` saves its position there, so that a kill repeats at most
+   * one write. A rejection is thrown by the next `write`.
+   */
+  afterEachWrite(callback: () => Promise<void>): void {
+    this.#afterWrite = callback;
   }
 
   /**
@@ -93,12 +108,21 @@ export class BatchWriter {
   /**
    * Queues `text` (see the class doc for when it is written). Resolves
    * `false` once the reader is known to be gone; rejects with an earlier
-   * write's other errors.
+   * write's other errors. `onWritten` is called once `text` and everything
+   * queued before it were written (at once for `""` with nothing pending),
+   * never when the reader went away first.
    */
-  async write(text: string): Promise<boolean> {
+  async write(text: string, onWritten?: () => void): Promise<boolean> {
     this.#throwError();
     if (this.#closed) return false;
-    if (text === "") return true;
+    if (text === "") {
+      if (onWritten === undefined) return true;
+      if (this.#held.length > 0) this.#heldCallbacks.push(onWritten);
+      else if (this.#inFlight !== undefined) this.#inFlightCallbacks.push(onWritten);
+      else onWritten();
+      return true;
+    }
+    if (onWritten !== undefined) this.#heldCallbacks.push(onWritten);
     const now = this.#now();
     const alone = now - this.#lastCall >= this.#coalesceMs;
     this.#lastCall = now;
@@ -131,10 +155,15 @@ export class BatchWriter {
     if (this.#inFlight === undefined) this.#flush();
   }
 
-  /** Writes what is held and waits for every write, then lets go of the stream (without closing it). */
-  async release(): Promise<void> {
+  /** Writes what is held and waits until every write finished (or failed). */
+  async drain(): Promise<void> {
     if (this.#inFlight === undefined && this.#held.length > 0) this.#flush();
     while (this.#inFlight !== undefined) await this.#inFlight;
+  }
+
+  /** Writes what is held and waits for every write, then lets go of the stream (without closing it). */
+  async release(): Promise<void> {
+    await this.drain();
     clearTimeout(this.#timer);
     this.#writer.releaseLock();
   }
@@ -151,13 +180,22 @@ export class BatchWriter {
     this.#timer = undefined;
     if (this.#closed) {
       this.#held = [];
+      this.#heldCallbacks = [];
       this.#heldChars = 0;
       return;
     }
     const text = this.#held.length === 1 ? this.#held[0] : this.#held.join("");
     this.#held = [];
     this.#heldChars = 0;
-    this.#inFlight = this.#writer.write(this.#encoder.encode(text)).catch((error) => {
+    this.#inFlightCallbacks = this.#heldCallbacks;
+    this.#heldCallbacks = [];
+    this.#inFlight = this.#writer.write(this.#encoder.encode(text)).then(async () => {
+      const callbacks = this.#inFlightCallbacks;
+      this.#inFlightCallbacks = [];
+      for (const callback of callbacks) callback();
+      await this.#afterWrite?.();
+    }).catch((error) => {
+      this.#inFlightCallbacks = [];
       if (!isBrokenPipe(error)) {
         this.#error ??= { error };
         return;

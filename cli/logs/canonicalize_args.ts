@@ -29,6 +29,7 @@ export const VALUE_FLAGS: Readonly<Record<string, string>> = {
   "max-reconnects": "max-reconnects",
   "color": "color",
   "idle-timeout": "idle-timeout",
+  "resume-file": "resume-file",
   ...Object.fromEntries(PROVIDER_FLAGS.map((flag) => [flag, flag])),
 };
 const SHORT_VALUE_FLAGS: Readonly<Record<string, string>> = {
