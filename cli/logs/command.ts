@@ -266,7 +266,8 @@ async function follow(
       : await ResumeFile.open(options.resumeFile, {
         sources: options.provider === undefined
           ? targets.map((t) => t.url)
-          : [`provider:${options.provider.kind} ${providerTarget(options.provider)}`.trim()],
+          : [`provider:${options.provider.kind}`],
+        target: options.provider === undefined ? "" : providerTarget(options.provider),
         namespace: options.namespace,
         functions: options.all ? "all" : options.names,
       });

@@ -12,8 +12,10 @@ import { type Origin, originOf } from "./origin.ts";
 
 /** What a resume file is for; a run with another selection refuses it. */
 export interface ResumeSelection {
-  /** The gateways' URLs (sorted), or the provider (`provider:docker unix:///...`). */
+  /** The gateways' URLs, or the provider (`provider:docker`), as the resume state names them. */
   readonly sources: readonly string[];
+  /** What the provider reads (its stack file, Docker host, ...); `""` for gateways. */
+  readonly target: string;
   readonly namespace: string;
   /** The function names (sorted), or `"all"` for `--all`. */
   readonly functions: readonly string[] | "all";
@@ -27,12 +29,13 @@ interface ResumeFileJson extends ResumeStateJson {
 const describe = (s: ResumeSelection) =>
   `${s.functions === "all" ? "--all" : s.functions.join(", ")}${
     s.namespace ? ` in namespace "${s.namespace}"` : ""
-  } from ${s.sources.join(", ")}`;
+  } from ${s.sources.join(", ")}${s.target ? ` ${s.target}` : ""}`;
 
 /** Sorted copies, so that the order of flags does not matter. */
 function normalize(s: ResumeSelection): ResumeSelection {
   return {
     sources: [...new Set(s.sources)].sort(),
+    target: s.target,
     namespace: s.namespace,
     functions: s.functions === "all" ? "all" : [...new Set(s.functions)].sort(),
   };
@@ -102,6 +105,10 @@ export class ResumeFile {
           saved === undefined ? "something else" : describe(normalize(saved))
         }, not for ${describe(file.#selection)}; give another file or remove it`,
       );
+    }
+    for (const source of file.#selection.sources) {
+      file.start.use(source);
+      file.#written.use(source);
     }
     await file.save(true);
     return file;

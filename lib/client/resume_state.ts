@@ -141,7 +141,8 @@ export class ResumeState {
       }
       state.#entries.set(keyOf(ref), { ref, tracker });
     }
-    state.#fixed = true;
+    // A state that was never used takes any source.
+    state.#fixed = state.#sources.size > 0;
     return state;
   }
 
@@ -166,17 +167,25 @@ export class ResumeState {
    * state was read back and `ref.source` is none of its sources.
    */
   start(ref: FunctionRef): ResumeTrackerState | undefined {
-    if (!this.#sources.has(ref.source)) {
-      if (this.#fixed) {
-        throw new ResumeStateError(
-          `Cannot resume ${JSON.stringify(ref.name)} from ${ref.source} with a resume state of ${
-            this.#sources.size === 0 ? "no gateway" : [...this.#sources].join(", ")
-          }`,
-        );
-      }
-      this.#sources.add(ref.source);
-    }
+    this.use(ref.source, ref.name);
     return this.#entries.get(keyOf(ref))?.tracker.exportState();
+  }
+
+  /**
+   * Makes `source` one of the state's sources (saved with it, whether lines
+   * come from it or not). Throws {@linkcode ResumeStateError} when the state
+   * was read back and `source` is none of its sources; `name` is for that
+   * message.
+   */
+  use(source: string, name?: string): void {
+    if (this.#sources.has(source)) return;
+    if (this.#fixed) {
+      throw new ResumeStateError(
+        `Cannot resume ${name === undefined ? "" : `${JSON.stringify(name)} `}from ${source} ` +
+          `with a resume state of ${[...this.#sources].join(", ")}`,
+      );
+    }
+    this.#sources.add(source);
   }
 
   /** Moves `ref`'s position past `batch` (records of that function, in the order handed out). */
