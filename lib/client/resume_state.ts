@@ -102,9 +102,9 @@ export class ResumeState {
     }
     if (root.version !== RESUME_STATE_VERSION) {
       throw new ResumeStateError(
-        `Cannot read a resume state of format version ${
+        `Cannot read a resume state: its format version is ${
           JSON.stringify(root.version)
-        }: this fnlogs reads version ${RESUME_STATE_VERSION}`,
+        }; this fnlogs reads version ${RESUME_STATE_VERSION}`,
       );
     }
     const state = new ResumeState(options);
