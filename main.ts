@@ -19,6 +19,9 @@ import {
   UsageError,
 } from "./lib/errors.ts";
 import { runServe } from "./cli/serve/command.ts";
+import { versionText } from "./cli/version.ts";
+import { completionsText } from "./cli/completions/command.ts";
+import { completeWords } from "./cli/completions/complete_words.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 /** Exit codes scripts can rely on (documented in the README). */
@@ -126,7 +129,13 @@ async function run(args: string[]): Promise<number> {
     case "version":
     case "-V":
     case "--version":
-      await Deno.stdout.write(encoder.encode(`fnlogs ${denoJson.version}\n`));
+      await Deno.stdout.write(encoder.encode(versionText(denoJson.version)));
+      return EXIT.ok;
+    case "completions":
+      await Deno.stdout.write(encoder.encode(completionsText(rest)));
+      return EXIT.ok;
+    case "__complete": // Asked by the completion scripts, not by people.
+      await Deno.stdout.write(encoder.encode(await completeWords(rest, { env })));
       return EXIT.ok;
     case "serve":
       await runServe(rest, {

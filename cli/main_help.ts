@@ -4,6 +4,7 @@ export const MAIN_HELP = `fnlogs: stream function logs
 USAGE
   fnlogs serve [OPTIONS]         answer the OpenFaaS log API (GET /system/logs)
   fnlogs logs NAME... [OPTIONS]  follow function logs, like faas-cli logs
+  fnlogs completions bash|zsh|fish   print a shell completion script
   fnlogs help | version
 
 Run "fnlogs serve --help" or "fnlogs logs --help" for a command's options.
@@ -12,4 +13,5 @@ EXAMPLES
   fnlogs serve --stack examples/stack.yml
   fnlogs logs hello -f
   fnlogs logs hello --tail 20 --gateway http://127.0.0.1:8080
+  source <(fnlogs completions bash)
 `;
