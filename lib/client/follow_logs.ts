@@ -55,7 +55,9 @@ export interface FollowLogsOptions {
   readonly gateway?: string;
   /** Read a provider directly instead of a gateway. */
   readonly provider?: LogProvider;
+  /** The function's name. */
   readonly name: string;
+  /** Its namespace (default: the gateway's or provider's default). */
   readonly namespace?: string;
   /** Only this instance (sent as `instance`; real gateways ignore it). */
   readonly instance?: string;
@@ -80,6 +82,7 @@ export interface FollowLogsOptions {
    * healthy connection (default: never).
    */
   readonly maxReconnects?: number;
+  /** Reconnect delays: capped exponential backoff with jitter. */
   readonly backoff?: BackoffOptions;
   /** A connection up this long counts as healthy even without data (default 10 s). */
   readonly stableMs?: number;

@@ -17,6 +17,7 @@ export interface FunctionRef {
   readonly source: string;
   /** The namespace as asked for (`""`: the default one). */
   readonly namespace: string;
+  /** The function's name. */
   readonly name: string;
 }
 
@@ -25,10 +26,13 @@ export interface FunctionPosition extends FunctionRef, ResumeTrackerState {}
 
 /** The JSON form of a {@linkcode ResumeState} (`JSON.stringify(state)`). */
 export interface ResumeStateJson {
+  /** Says what the JSON is. */
   readonly fnlogs: "resume-state";
+  /** {@linkcode RESUME_STATE_VERSION}; other versions are refused. */
   readonly version: typeof RESUME_STATE_VERSION;
   /** Every source the state was used with (positions or not). */
   readonly sources: readonly string[];
+  /** Where each function stopped. */
   readonly functions: readonly FunctionPosition[];
 }
 
@@ -79,6 +83,7 @@ export class ResumeState {
   #fixed = false;
   #revision = 0;
 
+  /** An empty state: every function starts as without one. */
   constructor(options: ResumeStateOptions = {}) {
     this.#options = options;
   }

@@ -31,6 +31,7 @@ export interface ResumeTrackerOptions {
 
 /** One instance's part of a {@linkcode ResumeTrackerState}. */
 export interface InstancePosition {
+  /** The instance's name (pod, container, process). */
   readonly instance: string;
   /** The last timestamp delivered, as the server wrote it. */
   readonly timestamp: string;
