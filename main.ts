@@ -84,7 +84,7 @@ async function rerunWithoutCertificateChecks(args: string[]): Promise<number | u
     return undefined; // The command itself reports bad usage.
   }
   if (!options.tlsNoVerify || options.provider !== undefined || options.help) return undefined;
-  const host = new URL(options.gateway).hostname;
+  const host = options.gateways.map((gateway) => new URL(gateway).hostname).join(",");
   const runtime = Deno.execPath();
   if (!/(^|\/)deno(\.exe)?$/.test(runtime) || !Deno.mainModule.startsWith("file:")) {
     return undefined;
