@@ -21,6 +21,7 @@ import { mergeBatches } from "./merge_batches.ts";
 import { mergeLogStreams } from "../../lib/streams/merge_log_streams.ts";
 import { type GatewayTarget, resolveTargets } from "./targets.ts";
 import { ResumeFile } from "./resume_file.ts";
+import { ResumeState } from "../../lib/client/resume_state.ts";
 import { withOrigin } from "./origin.ts";
 import { labelLines } from "./label_lines.ts";
 
@@ -267,7 +268,7 @@ async function follow(
         sources: options.provider === undefined
           ? targets.map((t) => t.url)
           : [`provider:${options.provider.kind}`],
-        target: options.provider === undefined ? "" : providerTarget(options.provider),
+        target: options.provider === undefined ? "" : ResumeFile.targetOf(options.provider),
         namespace: options.namespace,
         functions: options.all ? "all" : options.names,
       });
@@ -324,8 +325,12 @@ async function follow(
         resumeState: resume?.start,
       });
       if (resume === undefined && !labelled) return batches;
-      const source = target?.url ?? `provider:${provider?.kind}`;
-      const ref = { source, namespace: options.namespace, name };
+      const ref = ResumeState.refOf({
+        gateway: target?.url,
+        provider,
+        namespace: options.namespace,
+        name,
+      });
       return withOrigin(batches, { ref, label: target?.label ?? "" });
     });
     const several = sources.length > 1;
@@ -391,9 +396,4 @@ async function follow(
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
-}
-
-/** What a provider reads, for a resume file's selection (the stack file, the Docker host, ...). */
-function providerTarget(p: NonNullable<LogsOptions["provider"]>): string {
-  return p.stack ?? p.dockerHost ?? p.upstream ?? p.journalDir ?? p.context ?? p.kubeconfig ?? "";
 }

@@ -8,6 +8,7 @@
 import { ResumeState, type ResumeStateJson } from "../../lib/client/resume_state.ts";
 import { ResumeStateError } from "../../lib/errors.ts";
 import type { LogBatch, LogRecord } from "../../lib/types.ts";
+import type { ProviderOptions } from "../../lib/providers/create_provider.ts";
 import { type Origin, originOf } from "./origin.ts";
 
 /** What a resume file is for; a run with another selection refuses it. */
@@ -67,6 +68,11 @@ export class ResumeFile {
     this.#selection = normalize(selection);
     this.start = json === undefined ? new ResumeState() : ResumeState.from(json);
     this.#written = json === undefined ? new ResumeState() : ResumeState.from(json);
+  }
+
+  /** What a provider reads, for {@linkcode ResumeSelection.target} (its stack file, Docker host, ...). */
+  static targetOf(p: ProviderOptions): string {
+    return p.stack ?? p.dockerHost ?? p.upstream ?? p.journalDir ?? p.context ?? p.kubeconfig ?? "";
   }
 
   /**

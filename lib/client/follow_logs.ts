@@ -18,7 +18,7 @@ import {
 } from "../errors.ts";
 import { IdleTimeoutError, openLogStream } from "../gateway/open_log_stream.ts";
 import { type ResumeMode, type ResumePoint, ResumeTracker } from "./resume_tracker.ts";
-import type { FunctionRef, ResumeState } from "./resume_state.ts";
+import { type FunctionRef, ResumeState } from "./resume_state.ts";
 import { UnexpectedBodyError } from "../wire/log_body_decoder.ts";
 import type { LogBatch, LogMessage, LogProvider, LogRecord } from "../types.ts";
 
@@ -94,13 +94,10 @@ export interface FollowLogsOptions {
   /** See {@linkcode ResumeTracker.resumePoint} (default 60 s). */
   readonly resumeWindowMs?: number;
   /**
-   * Start where this state says this function stopped (by cursor, or `since`
-   * plus the dropped overlap), and advance it with every line handed out:
-   * by {@linkcode followLogs} as each message is yielded, by
-   * {@linkcode followLogBatches} as each batch is. Save it
-   * (`JSON.stringify`) after handling a line and a later run resumes right
-   * after that line. Throws `ResumeStateError` when the state was read back
-   * for other gateways.
+   * Start where this state says, and advance it with each message (each
+   * batch for {@linkcode followLogBatches}) handed out: saved after handling
+   * a line, a later run resumes right after it. Throws `ResumeStateError`
+   * for a state read back for other gateways.
    */
   readonly resumeState?: ResumeState;
   /** Aborting it ends the iteration cleanly (no error). */
@@ -271,13 +268,7 @@ function functionRef(options: FollowLogsOptions): FunctionRef {
   if ((options.gateway === undefined) === (options.provider === undefined)) {
     throw new TypeError("Cannot follow logs without exactly one of gateway and provider");
   }
-  return {
-    source: options.provider !== undefined
-      ? `provider:${options.provider.kind}`
-      : (options.gateway as string).replace(/\/+$/, ""),
-    namespace: options.namespace ?? "",
-    name: options.name,
-  };
+  return ResumeState.refOf(options);
 }
 
 /** The follow loop; `advanceState`: advance `options.resumeState` by each batch yielded. */

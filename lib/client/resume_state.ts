@@ -88,6 +88,26 @@ export class ResumeState {
     this.#options = options;
   }
 
+  /**
+   * How `followLogs` names the function `options` follow: the gateway's URL
+   * without a trailing `/` (or `provider:KIND`), the namespace (`""` for the
+   * default one), the name.
+   */
+  static refOf(options: {
+    readonly gateway?: string;
+    readonly provider?: { readonly kind: string };
+    readonly namespace?: string;
+    readonly name: string;
+  }): FunctionRef {
+    return {
+      source: options.provider !== undefined
+        ? `provider:${options.provider.kind}`
+        : (options.gateway ?? "").replace(/\/+$/, ""),
+      namespace: options.namespace ?? "",
+      name: options.name,
+    };
+  }
+
   /** Reads {@linkcode ResumeStateJson} text; throws {@linkcode ResumeStateError}. */
   static parse(text: string, options: ResumeStateOptions = {}): ResumeState {
     let json: unknown;
