@@ -116,7 +116,13 @@ export class ResumeFile {
       file.start.use(source);
       file.#written.use(source);
     }
-    await file.save(true);
+    try {
+      await file.save(true);
+    } catch (error) {
+      throw new Error(`Cannot write resume file ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     return file;
   }
 

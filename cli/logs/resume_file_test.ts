@@ -118,3 +118,11 @@ Deno.test("ResumeFile.save() writes only when the position moved, and never a pa
   await file.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("ResumeFile.open() says so at once when FILE cannot be written", async () => {
+  await assertRejects(
+    () => ResumeFile.open("/nonexistent-dir/position.json", selection),
+    Error,
+    "Cannot write resume file /nonexistent-dir/position.json: ",
+  );
+});
