@@ -20,6 +20,9 @@ import {
 } from "./lib/errors.ts";
 import { runServe } from "./cli/serve/command.ts";
 import { runShip } from "./cli/ship/command.ts";
+import { versionText } from "./cli/version.ts";
+import { completionsText } from "./cli/completions/command.ts";
+import { completeWords } from "./cli/completions/complete_words.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 /** Exit codes scripts can rely on (documented in the README). */
@@ -97,7 +100,7 @@ async function rerunWithoutCertificateChecks(args: string[]): Promise<number | u
     return undefined; // The command itself reports bad usage.
   }
   if (!options.tlsNoVerify || options.provider !== undefined || options.help) return undefined;
-  const host = new URL(options.gateway).hostname;
+  const host = options.gateways.map((gateway) => new URL(gateway).hostname).join(",");
   const runtime = Deno.execPath();
   if (!/(^|\/)deno(\.exe)?$/.test(runtime) || !Deno.mainModule.startsWith("file:")) {
     return undefined;
@@ -142,7 +145,13 @@ async function run(args: string[]): Promise<number> {
     case "version":
     case "-V":
     case "--version":
-      await Deno.stdout.write(encoder.encode(`fnlogs ${denoJson.version}\n`));
+      await Deno.stdout.write(encoder.encode(versionText(denoJson.version)));
+      return EXIT.ok;
+    case "completions":
+      await Deno.stdout.write(encoder.encode(completionsText(rest)));
+      return EXIT.ok;
+    case "__complete": // Asked by the completion scripts, not by people.
+      await Deno.stdout.write(encoder.encode(await completeWords(rest, { env })));
       return EXIT.ok;
     case "serve":
       await runServe(rest, {

@@ -7,17 +7,31 @@
 
 /** A request or an option that cannot be understood (HTTP 422/400, exit 2). */
 export class InvalidInputError extends Error {
+  /** Always `"InvalidInputError"`. */
   override name = "InvalidInputError";
+}
+
+/**
+ * A saved resume position that cannot be used: not one at all, another
+ * format version, or written for another gateway or other functions (exit
+ * code 2). Never read silently as something else.
+ */
+export class ResumeStateError extends InvalidInputError {
+  /** Always `"ResumeStateError"`. */
+  override name = "ResumeStateError";
 }
 
 /** Command-line usage that cannot be understood (exit code 2). */
 export class UsageError extends Error {
+  /** Always `"UsageError"`. */
   override name = "UsageError";
 }
 
 /** The function asked for does not exist (HTTP 404). */
 export class FunctionNotFoundError extends Error {
+  /** Always `"FunctionNotFoundError"`. */
   override name = "FunctionNotFoundError";
+  /** The function, and the namespace it was looked for in. */
   constructor(readonly functionName: string, readonly namespace: string) {
     super(`Function "${functionName}" not found in namespace "${namespace}"`);
   }
@@ -25,7 +39,9 @@ export class FunctionNotFoundError extends Error {
 
 /** The namespace is not served (HTTP 403 with an allow-list, 404 otherwise). */
 export class NamespaceNotAllowedError extends Error {
+  /** Always `"NamespaceNotAllowedError"`. */
   override name = "NamespaceNotAllowedError";
+  /** The namespace that was asked for. */
   constructor(readonly namespace: string) {
     super(`Namespace "${namespace}" is not allowed`);
   }
@@ -33,7 +49,9 @@ export class NamespaceNotAllowedError extends Error {
 
 /** An orchestrator or upstream gateway failed or answered unexpectedly (HTTP 502). */
 export class UpstreamError extends Error {
+  /** Always `"UpstreamError"`. */
   override name = "UpstreamError";
+  /** What failed, and the upstream's HTTP status when it answered. */
   constructor(message: string, readonly status?: number, options?: ErrorOptions) {
     super(message, options);
   }
@@ -41,7 +59,9 @@ export class UpstreamError extends Error {
 
 /** A gateway could not be reached at all (faas-cli: "Cannot connect to OpenFaaS on URL"). */
 export class ConnectError extends Error {
+  /** Always `"ConnectError"`. */
   override name = "ConnectError";
+  /** The gateway's URL; the network error as `options.cause`. */
   constructor(readonly url: string, options?: ErrorOptions) {
     super(`Cannot connect to OpenFaaS on URL: ${url}`, options);
   }
@@ -53,7 +73,9 @@ export class ConnectError extends Error {
  * means (printed after the message, which stays faas-cli's).
  */
 export class HttpStatusError extends Error {
+  /** Always `"HttpStatusError"`. */
   override name = "HttpStatusError";
+  /** The status, the answer's body, and an optional hint for people. */
   constructor(readonly status: number, readonly body: string, readonly hint?: string) {
     super(
       status === 401

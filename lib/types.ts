@@ -88,7 +88,9 @@ export interface LogQuery {
 
 /** A function as `GET /system/functions` lists it (OpenFaaS shape plus extras). */
 export interface FunctionInfo {
+  /** The function's name. */
   readonly name: string;
+  /** Its namespace. */
   readonly namespace: string;
   /** Replicas asked for. */
   readonly replicas: number;
@@ -96,6 +98,7 @@ export interface FunctionInfo {
   readonly availableReplicas: number;
   /** Image or command, where the provider knows one. */
   readonly image?: string;
+  /** Its labels, where the provider knows them. */
   readonly labels?: Readonly<Record<string, string>>;
   /** Instances (pods, containers, processes) currently known. */
   readonly instances?: readonly string[];

@@ -7,6 +7,7 @@
 import { assert, assertEquals } from "@std/assert";
 import denoJson from "../deno.json" with { type: "json" };
 import { compileUnavailable } from "./helpers/compile_probe.ts";
+import { versionText } from "../cli/version.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const decoder = new TextDecoder();
@@ -36,7 +37,7 @@ Deno.test("deno task bundle writes one file that runs as fnlogs", async () => {
     ]);
     assertEquals(bundled.code, 0, bundled.stderr);
     const version = await run(["run", "--allow-read", `${dir}/fnlogs.js`, "version"], dir);
-    assertEquals(version.stdout, `fnlogs ${denoJson.version}\n`);
+    assertEquals(version.stdout, versionText(denoJson.version));
     const help = await run([
       "run",
       "--allow-read",
@@ -66,7 +67,7 @@ Deno.test({
       const compiled = await run(["compile", "--allow-read", "-o", `${dir}/fnlogs`, "main.ts"]);
       assertEquals(compiled.code, 0, compiled.stderr);
       const output = await new Deno.Command(`${dir}/fnlogs`, { args: ["version"] }).output();
-      assertEquals(decoder.decode(output.stdout), `fnlogs ${denoJson.version}\n`);
+      assertEquals(decoder.decode(output.stdout), versionText(denoJson.version));
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -62,6 +62,11 @@ export class BatchWriter {
   #onClosed: (() => void) | undefined;
   /** A write error other than a broken pipe, thrown by the next call. */
   #error: { error: unknown } | undefined;
+  #afterWrite: (() => Promise<void>) | undefined;
+  /** Called once the held text is written. */
+  #heldCallbacks: (() => void)[] = [];
+  /** Called once the write in flight succeeded. */
+  #inFlightCallbacks: (() => void)[] = [];
   /**
    * Held text, already encoded: two buffers, one being filled while the
    * other is written (the strings die young instead of living until the
@@ -83,6 +88,16 @@ export class BatchWriter {
   }
 
   /**
+   * Awaits `callback` after each write that succeeded (and after the
+   * `onWritten` callbacks it completed), before the next write starts:
+   * `--resume-file` saves its position there, so that a kill repeats at most
+   * one write. A rejection is thrown by the next `write`.
+   */
+  afterEachWrite(callback: () => Promise<void>): void {
+    this.#afterWrite = callback;
+  }
+
+  /**
    * Calls `callback` once, as soon as a write finds the reader gone, so that
    * a follow waiting for its next line can end at once (`| head -3` on a
    * quiet function).
@@ -99,12 +114,21 @@ export class BatchWriter {
   /**
    * Queues `text` (see the class doc for when it is written). Resolves
    * `false` once the reader is known to be gone; rejects with an earlier
-   * write's other errors.
+   * write's other errors. `onWritten` is called once `text` and everything
+   * queued before it were written (at once for `""` with nothing pending),
+   * never when the reader went away first.
    */
-  async write(text: string): Promise<boolean> {
+  async write(text: string, onWritten?: () => void): Promise<boolean> {
     this.#throwError();
     if (this.#closed) return false;
-    if (text === "") return true;
+    if (text === "") {
+      if (onWritten === undefined) return true;
+      if (this.#held > 0) this.#heldCallbacks.push(onWritten);
+      else if (this.#inFlight !== undefined) this.#inFlightCallbacks.push(onWritten);
+      else onWritten();
+      return true;
+    }
+    if (onWritten !== undefined) this.#heldCallbacks.push(onWritten);
     const now = this.#now();
     const alone = now - this.#lastCall >= this.#coalesceMs;
     this.#lastCall = now;
@@ -135,10 +159,15 @@ export class BatchWriter {
     if (this.#inFlight === undefined) this.#flush();
   }
 
-  /** Writes what is held and waits for every write, then lets go of the stream (without closing it). */
-  async release(): Promise<void> {
+  /** Writes what is held and waits until every write finished (or failed). */
+  async drain(): Promise<void> {
     if (this.#inFlight === undefined && this.#held > 0) this.#flush();
     while (this.#inFlight !== undefined) await this.#inFlight;
+  }
+
+  /** Writes what is held and waits for every write, then lets go of the stream (without closing it). */
+  async release(): Promise<void> {
+    await this.drain();
     clearTimeout(this.#timer);
     this.#writer.releaseLock();
   }
@@ -170,10 +199,21 @@ export class BatchWriter {
     const length = this.#held;
     this.#held = 0;
     this.#heldChars = 0;
-    if (this.#closed) return;
+    if (this.#closed) {
+      this.#heldCallbacks = [];
+      return;
+    }
     // The other buffer is free: its write ended before this flush.
     this.#buffers = [spare, filled];
-    this.#inFlight = this.#writer.write(filled.subarray(0, length)).catch((error) => {
+    this.#inFlightCallbacks = this.#heldCallbacks;
+    this.#heldCallbacks = [];
+    this.#inFlight = this.#writer.write(filled.subarray(0, length)).then(async () => {
+      const callbacks = this.#inFlightCallbacks;
+      this.#inFlightCallbacks = [];
+      for (const callback of callbacks) callback();
+      await this.#afterWrite?.();
+    }).catch((error) => {
+      this.#inFlightCallbacks = [];
       if (!isBrokenPipe(error)) {
         this.#error ??= { error };
         return;

@@ -152,3 +152,63 @@ Deno.test("BatchWriter.write() waits when four times maxHeldChars are held behin
   sink.finish();
   await writer.release();
 });
+
+Deno.test("BatchWriter.write(text, onWritten) calls back once that text's write completed, then awaits afterEachWrite before the next write", async () => {
+  const sink = gatedSink();
+  const time = clock();
+  const log: string[] = [];
+  let saved: (() => void) | undefined;
+  const writer = new BatchWriter(sink.stream, { now: time.now });
+  writer.afterEachWrite(() => {
+    log.push("save");
+    return new Promise<void>((resolve) => saved = resolve);
+  });
+  await writer.write("", () => log.push("nothing pending")); // Called at once.
+  await writer.write("a\n", () => log.push("a")); // Alone: in flight.
+  time.advance(0.01);
+  await writer.write("b\n", () => log.push("b")); // Held.
+  await writer.write("", () => log.push("after b")); // Behind b.
+  assertEquals(log, ["nothing pending"]);
+  sink.finish();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  // a's write completed and its save runs; b waits for the save.
+  assertEquals([log, sink.started], [["nothing pending", "a", "save"], ["a\n"]]);
+  saved?.();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(sink.started, ["a\n", "b\n"]);
+  sink.finish();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(log, ["nothing pending", "a", "save", "b", "after b", "save"]);
+  saved?.();
+  await writer.release();
+});
+
+Deno.test("BatchWriter never calls onWritten for text the reader did not take", async () => {
+  const called: string[] = [];
+  let writes = 0;
+  const writer = new BatchWriter(
+    new WritableStream({
+      write: () => {
+        if (writes++ > 0) throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+      },
+    }),
+    { coalesceMs: 0 },
+  );
+  await writer.write("a\n", () => called.push("a"));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await writer.write("b\n", () => called.push("b"));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(await writer.write("c\n", () => called.push("c")), false);
+  await writer.write("", () => called.push("d"));
+  await writer.release();
+  assertEquals([called, writer.closed], [["a"], true]);
+});
+
+Deno.test("BatchWriter throws afterEachWrite's failure from the next call", async () => {
+  const writer = new BatchWriter(new WritableStream());
+  writer.afterEachWrite(() => Promise.reject(new Error("disk full")));
+  await writer.write("a\n");
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await assertRejects(() => writer.write("b\n"), Error, "disk full");
+  await writer.release();
+});

@@ -34,6 +34,7 @@ export const VALUE_FLAGS: Readonly<Record<string, string>> = {
   "highlight": "highlight",
   "template": "template",
   "rate-limit": "rate-limit",
+  "resume-file": "resume-file",
   ...Object.fromEntries(PROVIDER_FLAGS.map((flag) => [flag, flag])),
 };
 const SHORT_VALUE_FLAGS: Readonly<Record<string, string>> = {

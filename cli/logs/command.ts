@@ -4,16 +4,14 @@
  *
  * @module
  */
-import { formatGoDuration } from "../../lib/go/format_go_duration.ts";
 import type { BackoffOptions } from "../../lib/async/backoff.ts";
-import type { GatewayAuth } from "../../lib/gateway/build_log_request.ts";
 import { createProvider } from "../../lib/providers/mod.ts";
 import { ConnectError, HttpStatusError } from "../../lib/errors.ts";
 import { type FollowEvent, followLogBatches } from "../../lib/client/follow_logs.ts";
 import { listGatewayFunctions } from "../../lib/gateway/list_functions.ts";
-import { readFaasCliAuth } from "../../lib/gateway/read_faas_cli_auth.ts";
 import { renderMessage, type RenderOptions } from "../../lib/render/render_message.ts";
-import { formatTimestamp, parseTimestamp } from "../../lib/time/timestamp.ts";
+import { notice } from "./notice.ts";
+import { sinceOf } from "./since_of.ts";
 import type { LogBatch, LogProvider, LogRecord } from "../../lib/types.ts";
 import { BatchWriter } from "./batch_writer.ts";
 import { colorize, shouldColor } from "./colors.ts";
@@ -21,6 +19,12 @@ import { LOGS_HELP } from "./help.ts";
 import { type LogsOptions, parseLogsOptions } from "./options.ts";
 import { mergeBatches } from "./merge_batches.ts";
 import { type LineRenderer, lineRenderer, pushedFilter, shapeBatches } from "./structured.ts";
+import { mergeLogStreams } from "../../lib/streams/merge_log_streams.ts";
+import { type GatewayTarget, resolveTargets } from "./targets.ts";
+import { ResumeFile } from "./resume_file.ts";
+import { ResumeState } from "../../lib/client/resume_state.ts";
+import { withOrigin } from "./origin.ts";
+import { labelLines } from "./label_lines.ts";
 
 /** Where `fnlogs logs` reads and writes; everything injectable. */
 export interface LogsIO {
@@ -56,50 +60,6 @@ export type LogsOutcome =
 
 const NO_TLS_WARNING =
   "WARNING! You are not using an encrypted connection to the gateway, consider using HTTPS.";
-
-/** The `since` to send: faas-cli's RFC3339 at second precision, or now for `--tail 0`. */
-function sinceOf(options: LogsOptions, nowMs: number): string | undefined {
-  if (options.noHistory) {
-    return formatTimestamp(Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000);
-  }
-  if (options.sinceTime !== undefined) {
-    const t = parseTimestamp(options.sinceTime);
-    if (t !== undefined) return formatTimestamp(t.seconds, 0, t.offsetSeconds);
-  }
-  if (options.sinceMs !== undefined) {
-    const ms = nowMs - options.sinceMs;
-    const offset = -new Date(ms).getTimezoneOffset() * 60;
-    return formatTimestamp(Math.floor(ms / 1000), 0, offset);
-  }
-  return undefined;
-}
-
-function notice(name: string, event: FollowEvent, options: LogsOptions): string {
-  switch (event.event) {
-    case "reconnecting":
-      return `${name}: ${event.reason}; reconnecting in ${
-        formatGoDuration(event.delayMs)
-      } (attempt ${event.attempt})`;
-    case "resumed":
-      return `${name}: resumed ${
-        event.resume === "cursor"
-          ? "exactly after the last line"
-          : event.resume === "since"
-          ? `from ${event.since}, overlap dropped`
-          : "from the start (nothing had arrived yet)"
-      }`;
-    case "gap":
-      return `${name}: ${event.missed} lines missed${
-        event.instance ? ` from ${event.instance}` : ""
-      } (this reader fell behind the server)`;
-    case "ended":
-      return `${name}: ${event.reason}; not reconnecting${
-        options.reconnect ? ` after ${event.reconnects} attempts` : " (--no-reconnect)"
-      }`;
-    case "skipped":
-      return `${name}: skipped a malformed line: ${event.reason}`;
-  }
-}
 
 /** Renders a batch into one string: faas-cli's bytes, or prefixed lines for several functions. */
 function makeRenderer(
@@ -230,9 +190,7 @@ async function follow(
   cleanups.push(() => io.signal.removeEventListener("abort", onAbort));
   try {
     let provider: LogProvider | undefined;
-    let auth: GatewayAuth | undefined;
-    let client: Deno.HttpClient | undefined;
-    let caCerts: string[] | undefined;
+    let targets: readonly GatewayTarget[] = [];
     if (options.provider !== undefined) {
       provider = io.provider;
       if (provider === undefined) {
@@ -245,39 +203,50 @@ async function follow(
         provider = created;
       }
     } else {
-      auth = options.token !== undefined
-        ? { kind: "bearer", token: options.token }
-        : await readFaasCliAuth(options.gateway, { env: (name) => io.env(name) });
-      if (options.caCert !== undefined) {
-        caCerts = [await Deno.readTextFile(options.caCert)];
-        // The function list goes through fetch; the log streams read their sockets directly.
-        const created = Deno.createHttpClient({ caCerts });
-        cleanups.push(() => created.close());
-        client = created;
+      const found = await resolveTargets(options, (name) => io.env(name));
+      targets = found.targets;
+      if (found.namespace !== undefined && !options.namespace) {
+        options = { ...options, namespace: found.namespace };
       }
-      const g = options.gateway;
-      if (
-        !options.tlsNoVerify && !g.startsWith("https") && !g.startsWith("http://127.0.0.1") &&
+      const insecure = targets.some(({ url: g }) =>
+        !g.startsWith("https") && !g.startsWith("http://127.0.0.1") &&
         !g.startsWith("http://localhost")
-      ) {
-        err.post(`fnlogs: ${NO_TLS_WARNING}\n`);
-      }
+      );
+      if (!options.tlsNoVerify && insecure) err.post(`fnlogs: ${NO_TLS_WARNING}\n`);
     }
 
-    const names = options.all
-      ? provider !== undefined
-        ? (await provider.listFunctions(options.namespace || undefined, { signal: stop.signal }))
-          .map((f) => f.name)
-        : (await listGatewayFunctions({
-          gateway: options.gateway,
-          namespace: options.namespace,
-          auth,
-          client,
-          fetch: io.fetch,
-          signal: stop.signal,
-        })).map((f) => f.name)
-      : options.names;
-    if (names.length === 0) {
+    // One follow per function and gateway (with --all, each gateway's own functions).
+    const sources: { target?: GatewayTarget; name: string }[] = [];
+    if (!options.all) {
+      for (const target of provider === undefined ? targets : [undefined]) {
+        for (const name of options.names) sources.push({ target, name });
+      }
+    } else if (provider !== undefined) {
+      const functions = await provider.listFunctions(options.namespace || undefined, {
+        signal: stop.signal,
+      });
+      for (const f of functions) sources.push({ name: f.name });
+    } else {
+      for (const target of targets) {
+        // The function list goes through fetch; the log streams read their sockets directly.
+        const { caCerts } = target;
+        const client = caCerts === undefined ? undefined : Deno.createHttpClient({ caCerts });
+        try {
+          const functions = await listGatewayFunctions({
+            gateway: target.url,
+            namespace: options.namespace,
+            auth: target.auth,
+            client,
+            fetch: io.fetch,
+            signal: stop.signal,
+          });
+          for (const f of functions) sources.push({ target, name: f.name });
+        } finally {
+          client?.close();
+        }
+      }
+    }
+    if (sources.length === 0) {
       await err.write(
         `fnlogs: no functions found${
           options.namespace ? ` in namespace "${options.namespace}"` : ""
@@ -295,10 +264,30 @@ async function follow(
       cleanups.push(() => clearTimeout(timer));
     }
 
+    const resume = options.resumeFile === undefined
+      ? undefined
+      : await ResumeFile.open(options.resumeFile, {
+        sources: options.provider === undefined
+          ? targets.map((t) => t.url)
+          : [`provider:${options.provider.kind}`],
+        target: options.provider === undefined ? "" : ResumeFile.targetOf(options.provider),
+        namespace: options.namespace,
+        functions: options.all ? "all" : options.names,
+      });
+    if (resume !== undefined) {
+      out.afterEachWrite(() => resume.save());
+      resume.saveEvery(1000);
+      cleanups.push(async () => {
+        await out.drain();
+        await resume.close();
+      });
+    }
+    const labelled = targets.length > 1;
+
     let endedForGood = false;
     let skipped = 0;
     let firstSkip: { reason: string; sample: string } | undefined;
-    const onEvent = (name: string) => (event: FollowEvent) => {
+    const onEvent = (name: string, gateway?: string) => (event: FollowEvent) => {
       if (event.event === "skipped") {
         skipped++;
         firstSkip ??= { reason: event.reason, sample: event.sample };
@@ -307,16 +296,18 @@ async function follow(
       if (event.event === "ended") endedForGood = true;
       if (options.events) {
         const { event: kind, ...rest } = event;
-        out.post(JSON.stringify({ event: kind, name, ...rest }) + "\n");
+        out.post(
+          JSON.stringify({ event: kind, name, ...(gateway && { gateway }), ...rest }) + "\n",
+        );
       } else {
-        err.post(`fnlogs: ${notice(name, event, options)}\n`);
+        err.post(`fnlogs: ${gateway ? `[${gateway}] ` : ""}${notice(name, event, options)}\n`);
       }
     };
 
     const since = sinceOf(options, (io.now ?? Date.now)());
-    const streams = names.map((name) =>
-      followLogBatches({
-        gateway: provider === undefined ? options.gateway : undefined,
+    const streams = sources.map(({ target, name }) => {
+      const batches = followLogBatches({
+        gateway: target?.url,
         provider,
         name,
         namespace: options.namespace || undefined,
@@ -324,20 +315,33 @@ async function follow(
         follow: options.follow,
         tail: options.noHistory ? undefined : options.lines,
         since,
-        auth,
-        caCerts,
+        auth: target?.auth,
+        caCerts: target?.caCerts,
         reconnect: options.reconnect,
         maxReconnects: options.maxReconnects,
         backoff: io.backoff,
         idleTimeoutMs: options.idleTimeoutMs,
         signal: stop.signal,
-        onEvent: onEvent(name),
+        onEvent: onEvent(name, labelled ? target?.label : undefined),
         fetch: io.fetch,
+        resumeState: resume?.start,
         ...pushedFilter(options),
+      });
+      if (resume === undefined && !labelled) return batches;
+      const ref = ResumeState.refOf({
+        gateway: target?.url,
+        provider,
+        namespace: options.namespace,
+        name,
+      });
+      return withOrigin(batches, { ref, label: target?.label ?? "" });
+    });
+    const several = sources.length > 1;
+    const merged: AsyncIterable<LogBatch> = labelled
+      ? mergeLogStreams(streams.map((s) => ReadableStream.from(s)), {
+        reorderWindowMs: options.reorderWindowMs,
       })
-    );
-    const several = names.length > 1;
-    const merged: AsyncIterable<LogBatch> = several
+      : several
       ? mergeBatches(streams, { onClose: () => stop.abort() })
       : streams[0];
     const batches = shapeBatches(
@@ -349,7 +353,7 @@ async function follow(
           : err.post(`fnlogs: ${name}: ${count} lines dropped over --rate-limit\n`),
     );
     const color = shouldColor(options.color, io.stdoutIsTerminal, io.env("NO_COLOR"));
-    const render = makeRenderer(
+    let render = makeRenderer(
       options,
       several,
       color,
@@ -359,6 +363,7 @@ async function follow(
         (reason) => err.post(`fnlogs: --template failed on a line, printed as it is: ${reason}\n`),
       ),
     );
+    if (labelled) render = labelLines(render, options.output, color);
     const filter = makeFilter(options);
     const { untilMatch, maxLines } = options;
     let printed = 0;
@@ -370,7 +375,10 @@ async function follow(
         const step = await iterator.next();
         if (step.done) break;
         let items: LogBatch = filter === undefined ? step.value : filter(step.value);
-        if (items.length === 0) continue;
+        if (items.length === 0) {
+          await out.write("", resume?.coverer(step.value));
+          continue;
+        }
         const room = maxLines === undefined ? Infinity : maxLines - printed;
         const hit = untilMatch === undefined ? -1 : items.findIndex((m) => untilMatch.test(m.text));
         if (hit >= 0 && hit < room) {
@@ -380,7 +388,8 @@ async function follow(
           items = items.slice(0, room);
           outcome = "completed";
         }
-        if (!(await out.write(render(items)))) return "completed";
+        const written = resume?.coverer(step.value, outcome && items[items.length - 1]);
+        if (!(await out.write(render(items), written))) return "completed";
         printed += items.length;
       }
     } finally {

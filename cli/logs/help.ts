@@ -13,7 +13,9 @@ straight from an orchestrator). Cuts, timeouts and restarts are resumed exactly:
 line lost or repeated. Notices go to stderr as "fnlogs: ..." lines.
 
 WHERE FROM
-  -g, --gateway URL        gateway (default $OPENFAAS_URL, else http://127.0.0.1:8080)
+  -g, --gateway URL        gateway (default $OPENFAAS_URL, else http://127.0.0.1:8080); give it
+                           again for several gateways, merged in time order (see NOTES)
+      --context NAME       the gateways of context NAME in the config file (see NOTES)
   -n, --namespace NS       namespace of the function(s)
   -k, --token TOKEN        bearer token (default: what "faas-cli login" saved)
       --tls-no-verify      skip TLS certificate checks (see NOTES)
@@ -56,6 +58,8 @@ WHEN TO STOP
       --max-reconnects N   stop (exit 3) after N failed reconnects in a row
       --idle-timeout DUR   reconnect when no byte arrives for DUR (default 45s against
                            fnlogs serve's event stream, off against other gateways)
+      --resume-file FILE   start where the last run with FILE stopped, and keep FILE
+                           covering exactly the lines written to stdout (see NOTES)
 
 ${PROVIDER_FLAGS_HELP}
 HOW
@@ -92,6 +96,19 @@ NOTES
   one line (write --tail=true). -f is --follow here, not faas-cli's stack file.
   Several names are merged in arrival order, each line prefixed "NAME (INSTANCE) ",
   coloured per instance on a terminal. One name prints exactly what faas-cli prints.
+  --resume-file: runs with the same FILE print every line once between them, however
+  they end (Ctrl-C, SIGTERM, a stop condition, a closed pipe: lines left unread in the
+  pipe count as printed); a run killed with SIGKILL repeats at most its last write. FILE
+  is written for one set of gateways, namespace and functions; another run is refused.
+  Several gateways: lines are merged in timestamp order within --reorder-window MS
+  (default 100) and prefixed "[HOST:PORT] " (keyvalue: gateway="...", json: a "gateway"
+  key). --context NAME reads them from $FNLOGS_CONFIG, else ~/.config/fnlogs/config.yaml:
+    contexts:
+      prod:
+        gateways:
+          - {url: https://eu.example.com, label: eu, token-file: eu.token}
+          - {url: https://us.example.com, username: admin, password-file: us.pw}
+  (--context with --provider kubernetes is the kubeconfig's context, as before.)
   --tls-no-verify: Deno cannot turn certificate checks off per request, so fnlogs runs
   itself again with Deno's --unsafely-ignore-certificate-errors=HOST for the gateway's host
   only. A compiled binary cannot do that: use --cacert there.
@@ -108,4 +125,6 @@ EXAMPLES
   fnlogs logs api --collapse --rate-limit 200/s --highlight timeout
   fnlogs logs --all -n openfaas-fn --instance
   fnlogs logs hello --stack examples/stack.yml   no server: run and follow locally
+  fnlogs logs hello --tail=false --resume-file hello.pos >> hello.log   cron: new lines only
+  fnlogs logs hello -g https://eu.example.com -g https://us.example.com
 `;

@@ -12,16 +12,16 @@ import { parseGoBool } from "../../lib/go/parse_go_bool.ts";
 import { parseGoDuration } from "../../lib/go/parse_go_duration.ts";
 import { parseTimestamp } from "../../lib/time/timestamp.ts";
 import type { ProviderOptions } from "../../lib/providers/mod.ts";
-import { parseProviderFlags } from "../provider_flags.ts";
+import { integerFlag, parseProviderFlags } from "../provider_flags.ts";
 import { parseStructuredFlags, type StructuredOptions } from "./structured_options.ts";
+import { DEFAULT_GATEWAY, parseGatewayFlags } from "./gateway_flags.ts";
 
 /** faas-cli's `--output` values. */
 export type OutputFormat = "plain" | "keyvalue" | "json";
 /** `--color` values. */
 export type ColorMode = "auto" | "always" | "never";
 
-/** faas-cli's default gateway. */
-export const DEFAULT_GATEWAY = "http://127.0.0.1:8080";
+export { DEFAULT_GATEWAY };
 
 /** Everything `fnlogs logs` was asked to do. */
 export interface LogsOptions extends StructuredOptions {
@@ -32,6 +32,14 @@ export interface LogsOptions extends StructuredOptions {
   readonly all: boolean;
   /** `-g`, else `OPENFAAS_URL`, else the default; normalized as faas-cli does. */
   readonly gateway: string;
+  /** Every `-g` (several: merged in timestamp order, each line saying where it came from). */
+  readonly gateways: readonly string[];
+  /** `--context NAME` (without `--provider`): the gateways of that config file context. */
+  readonly context?: string;
+  /** `--resume-file FILE`: start where the last run with FILE stopped, and keep FILE up to date. */
+  readonly resumeFile?: string;
+  /** `--reorder-window MS` for several gateways (default 100). */
+  readonly reorderWindowMs?: number;
   /** `""`: the gateway's default namespace. */
   readonly namespace: string;
   /** `--since DURATION` in ms (faas-cli: sent when not 0). */
@@ -121,12 +129,6 @@ function parseRegex(flag: string, value: string): RegExp {
   }
 }
 
-/** faas-cli's gateway normalization: lower case, no trailing `/`, `http://` when no scheme. */
-function normalizeGateway(url: string): string {
-  const trimmed = url.replace(/\/+$/, "").toLowerCase();
-  return trimmed.startsWith("http") ? trimmed : "http://" + trimmed;
-}
-
 type Parsed = { readonly _: readonly string[] } & Readonly<Record<string, unknown>>;
 const parse: (args: string[], options: Record<string, unknown>) => Parsed = parseArgs;
 
@@ -168,7 +170,7 @@ export function parseLogsOptions(
       "reconnect",
       "_",
     ],
-    collect: ["grep", "exclude", "where", "highlight"],
+    collect: ["grep", "exclude", "where", "highlight", "gateway"],
   });
   const str = (key: string): string | undefined => parsed[key] as string | undefined;
   const bool = (key: string, fallback: boolean): boolean => {
@@ -187,13 +189,6 @@ export function parseLogsOptions(
       if (name === "") throw new UsageError("A function name cannot be empty");
     }
   }
-
-  const gatewayFlag = str("gateway");
-  const gateway = normalizeGateway(
-    gatewayFlag !== undefined && gatewayFlag !== ""
-      ? gatewayFlag
-      : env("OPENFAAS_URL") || DEFAULT_GATEWAY,
-  );
 
   const sinceValue = str("since");
   const sinceMs = sinceValue === undefined ? undefined : parseDurationSigned(sinceValue);
@@ -243,7 +238,8 @@ export function parseLogsOptions(
   const untilFlag = str("until-match");
   if (str("provider") === "") throw new UsageError(`--provider needs a provider name`);
   const provider = parseProviderFlags(str, env);
-  if (provider !== undefined && gatewayFlag !== undefined) {
+  const where = parseGatewayFlags(list("gateway"), provider ? undefined : str("context"), env);
+  if (provider !== undefined && where.explicit) {
     throw new UsageError("Give --gateway or --provider, not both");
   }
 
@@ -251,7 +247,11 @@ export function parseLogsOptions(
     help,
     names,
     all,
-    gateway,
+    gateway: where.gateway,
+    gateways: where.gateways,
+    context: where.context,
+    resumeFile: str("resume-file") || undefined,
+    reorderWindowMs: integerFlag("reorder-window", str("reorder-window"), 0),
     namespace: str("namespace") ?? "",
     sinceMs: sinceMs === 0 ? undefined : sinceMs,
     sinceTime,

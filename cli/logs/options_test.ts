@@ -213,3 +213,23 @@ Deno.test("parseLogsOptions() lets --help through without a name", () => {
   assertEquals(parse("--help").help, true);
   assertEquals(parse("-h").help, true);
 });
+
+Deno.test("parseLogsOptions() takes -g more than once: several gateways, in order, each once", () => {
+  const o = parse("f", "-g", "eu:8080", "--gateway", "https://US.example.com/", "-g", "eu:8080");
+  assertEquals(o.gateways, ["http://eu:8080", "https://us.example.com"]);
+  assertEquals(o.gateway, "http://eu:8080");
+  assertEquals(parse("f").gateways, [DEFAULT_GATEWAY]);
+});
+
+Deno.test("parseLogsOptions() reads --context as fnlogs' context, or the kubeconfig's with --provider", () => {
+  assertEquals(parse("f", "--context", "prod").context, "prod");
+  const kube = parse("f", "--provider", "kubernetes", "--context", "kind-kind");
+  assertEquals([kube.context, kube.provider?.context], [undefined, "kind-kind"]);
+  usage(["f", "--context", "prod", "-g", "http://x"], "Give --gateway or --context, not both");
+});
+
+Deno.test("parseLogsOptions() reads --resume-file and --reorder-window", () => {
+  const o = parse("f", "--resume-file", "pos.json", "--reorder-window", "250");
+  assertEquals([o.resumeFile, o.reorderWindowMs], ["pos.json", 250]);
+  assertEquals([parse("f").resumeFile, parse("f").reorderWindowMs], [undefined, undefined]);
+});

@@ -18,6 +18,7 @@ import {
 } from "../errors.ts";
 import { IdleTimeoutError, openLogStream } from "../gateway/open_log_stream.ts";
 import { type ResumeMode, type ResumePoint, ResumeTracker } from "./resume_tracker.ts";
+import { type FunctionRef, ResumeState } from "./resume_state.ts";
 import { UnexpectedBodyError } from "../wire/log_body_decoder.ts";
 import type { LogBatch, LogMessage, LogProvider, LogRecord } from "../types.ts";
 import type { LogLevel } from "../parse/log_level.ts";
@@ -35,6 +36,7 @@ export type FollowEvent =
   }
   | {
     readonly event: "resumed";
+    /** 0: the first connection, resuming from {@linkcode FollowLogsOptions.resumeState}. */
     readonly attempt: number;
     /** `cursor`: exact; `since`: overlap dropped here; `replay`: nothing had arrived yet. */
     readonly resume: "cursor" | "since" | "replay";
@@ -56,7 +58,9 @@ export interface FollowLogsOptions {
   readonly gateway?: string;
   /** Read a provider directly instead of a gateway. */
   readonly provider?: LogProvider;
+  /** The function's name. */
   readonly name: string;
+  /** Its namespace (default: the gateway's or provider's default). */
   readonly namespace?: string;
   /** Only this instance (sent as `instance`; real gateways ignore it). */
   readonly instance?: string;
@@ -81,6 +85,7 @@ export interface FollowLogsOptions {
    * healthy connection (default: never).
    */
   readonly maxReconnects?: number;
+  /** Reconnect delays: capped exponential backoff with jitter. */
   readonly backoff?: BackoffOptions;
   /** A connection up this long counts as healthy even without data (default 10 s). */
   readonly stableMs?: number;
@@ -99,6 +104,13 @@ export interface FollowLogsOptions {
   readonly grep?: readonly (RegExp | string)[];
   /** No line whose text matches one of these. */
   readonly exclude?: readonly (RegExp | string)[];
+  /**
+   * Start where this state says, and advance it with each message (each
+   * batch for {@linkcode followLogBatches}) handed out: saved after handling
+   * a line, a later run resumes right after it. Throws `ResumeStateError`
+   * for a state read back for other gateways.
+   */
+  readonly resumeState?: ResumeState;
   /** Aborting it ends the iteration cleanly (no error). */
   readonly signal?: AbortSignal;
   /** Stream-health events. */
@@ -267,12 +279,27 @@ function withoutGaps(batch: LogBatch, onEvent: (event: FollowEvent) => void): Lo
  * assertEquals(sizes, [2]);
  * ```
  */
-export async function* followLogBatches(
+export function followLogBatches(
   options: FollowLogsOptions,
 ): AsyncGenerator<LogBatch, void, undefined> {
+  return follow(options, true);
+}
+
+/** The function `options` follow, as a {@linkcode ResumeState} names it. */
+function functionRef(options: FollowLogsOptions): FunctionRef {
   if ((options.gateway === undefined) === (options.provider === undefined)) {
     throw new TypeError("Cannot follow logs without exactly one of gateway and provider");
   }
+  return ResumeState.refOf(options);
+}
+
+/** The follow loop; `advanceState`: advance `options.resumeState` by each batch yielded. */
+async function* follow(
+  options: FollowLogsOptions,
+  advanceState: boolean,
+): AsyncGenerator<LogBatch, void, undefined> {
+  const ref = functionRef(options);
+  const state = options.resumeState;
   const signal = options.signal;
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? abortableSleep;
@@ -280,7 +307,11 @@ export async function* followLogBatches(
   const reconnect = options.reconnect ?? true;
   const maxReconnects = options.maxReconnects ?? Infinity;
   const stableMs = options.stableMs ?? 10_000;
-  const tracker = new ResumeTracker({ windowMs: options.resumeWindowMs, now });
+  const tracker = new ResumeTracker({
+    windowMs: options.resumeWindowMs,
+    now,
+    state: state?.start(ref),
+  });
   const backoff = new Backoff(options.backoff);
   const filter = compileFollowFilter(options);
   let connected = false;
@@ -289,7 +320,8 @@ export async function* followLogBatches(
 
   for (;;) {
     if (signal?.aborted) return;
-    const point = reconnects > 0 ? tracker.resumePoint() : undefined;
+    // Undefined until something was delivered (or came from `resumeState`).
+    const point = tracker.resumePoint();
     let reason = "the stream ended";
     let source: Source | undefined;
     try {
@@ -302,7 +334,7 @@ export async function* followLogBatches(
     if (source !== undefined) {
       connected = true;
       tracker.beginResume(point === undefined ? "none" : source.resume ?? "since");
-      if (reconnects > 0) {
+      if (reconnects > 0 || point !== undefined) {
         onEvent({
           event: "resumed",
           attempt,
@@ -318,7 +350,9 @@ export async function* followLogBatches(
         for await (const batch of source.batches) {
           let out = withoutGaps(tracker.filter(batch), onEvent);
           if (filter.keep !== undefined) out = filterBatch(out, filter.keep);
-          if (out.length > 0) yield out;
+          if (out.length === 0) continue;
+          if (advanceState) state?.advance(ref, out);
+          yield out;
         }
         finished = true;
       } catch (error) {
@@ -381,5 +415,16 @@ export async function* followLogBatches(
 export async function* followLogs(
   options: FollowLogsOptions,
 ): AsyncGenerator<LogMessage, void, undefined> {
-  for await (const batch of followLogBatches(options)) yield* batch;
+  const state = options.resumeState;
+  if (state === undefined) {
+    for await (const batch of follow(options, false)) yield* batch;
+    return;
+  }
+  const ref = functionRef(options);
+  for await (const batch of follow(options, false)) {
+    for (const message of batch) {
+      state.advance(ref, [message]);
+      yield message;
+    }
+  }
 }

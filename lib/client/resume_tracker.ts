@@ -18,6 +18,35 @@ export interface ResumeTrackerOptions {
   readonly windowMs?: number;
   /** A clock in milliseconds (default `performance.now`). */
   readonly now?: () => number;
+  /** The wall clock in epoch milliseconds (default `Date.now`), for {@linkcode InstancePosition.heardAt}. */
+  readonly wallNow?: () => number;
+  /**
+   * Start from this position (from {@linkcode ResumeTracker.exportState},
+   * maybe of an earlier process): {@linkcode ResumeTracker.resumePoint} then
+   * answers at once, and the overlap filter drops what it covers. Throws
+   * `TypeError` for a timestamp that does not parse or a count below 1.
+   */
+  readonly state?: ResumeTrackerState;
+}
+
+/** One instance's part of a {@linkcode ResumeTrackerState}. */
+export interface InstancePosition {
+  /** The instance's name (pod, container, process). */
+  readonly instance: string;
+  /** The last timestamp delivered, as the server wrote it. */
+  readonly timestamp: string;
+  /** How many records at exactly that timestamp were delivered (at least 1). */
+  readonly count: number;
+  /** When the instance's last record arrived, in epoch milliseconds (for the window). */
+  readonly heardAt: number;
+}
+
+/** A {@linkcode ResumeTracker}'s position as plain data, to keep and resume from later. */
+export interface ResumeTrackerState {
+  /** The last cursor delivered, if the server sends cursors. */
+  readonly cursor?: string;
+  /** Per instance, where its delivered records end. */
+  readonly instances: readonly InstancePosition[];
 }
 
 /** Where to ask again from. */
@@ -132,9 +161,54 @@ export class ResumeTracker {
   #delivered = 0;
   #dropped = 0;
 
+  readonly #wallNow: () => number;
+
   constructor(options: ResumeTrackerOptions = {}) {
     this.#window = options.windowMs ?? 60_000;
     this.#now = options.now ?? (() => performance.now());
+    this.#wallNow = options.wallNow ?? Date.now;
+    if (options.state !== undefined) this.#import(options.state);
+  }
+
+  /**
+   * The position as plain data (JSON-safe): the last cursor, and per
+   * instance the last timestamp delivered, how many records at exactly that
+   * timestamp, and when it was last heard from. A tracker made with
+   * `{ state }` resumes from it exactly.
+   */
+  exportState(): ResumeTrackerState {
+    const now = this.#now(), wall = this.#wallNow();
+    const instances: InstancePosition[] = [];
+    for (const [instance, s] of this.#states) {
+      instances.push({
+        instance,
+        timestamp: s.text,
+        count: s.count,
+        heardAt: Math.round(wall - (now - s.seenAt)),
+      });
+    }
+    return this.#cursor === undefined ? { instances } : { cursor: this.#cursor, instances };
+  }
+
+  #import(state: ResumeTrackerState): void {
+    const now = this.#now(), wall = this.#wallNow();
+    this.#cursor = state.cursor;
+    for (const p of state.instances) {
+      const instant = instantOf(p.timestamp);
+      if (instant === undefined) {
+        throw new TypeError(`Cannot resume from timestamp "${p.timestamp}"`);
+      }
+      if (!Number.isSafeInteger(p.count) || p.count < 1) {
+        throw new TypeError(`Cannot resume from a count of ${p.count} records`);
+      }
+      this.#states.set(p.instance, {
+        text: p.timestamp,
+        base: instant.base,
+        nanos: instant.nanos,
+        count: p.count,
+        seenAt: now - Math.max(0, wall - p.heardAt),
+      });
+    }
   }
 
   /** Records delivered so far. */

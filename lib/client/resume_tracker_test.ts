@@ -1,4 +1,4 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import { ResumeTracker } from "./resume_tracker.ts";
 import type { LogRecord } from "../types.ts";
 import { compareTimestamps } from "../time/timestamp.ts";
@@ -42,19 +42,23 @@ function answer(all: LogRecord[], since: string | undefined, truncate: boolean):
   return all.filter((r) => compareTimestamps(r.timestamp, from) >= 0);
 }
 
-for (const truncate of [false, true]) {
+for (const [truncate, restart] of [[false, false], [true, false], [false, true], [true, true]]) {
   Deno.test(
     `ResumeTracker delivers every line exactly once across many cuts${
       truncate ? " when the server truncates since to seconds" : ""
-    }`,
+    }${restart ? ", each cut a new tracker from the last one's exportState() as JSON" : ""}`,
     () => {
       for (let seed = 1; seed <= 40; seed++) {
         const random = seeded(seed);
         const all = history(random, 300);
-        const tracker = new ResumeTracker({ now: () => 0 });
+        let tracker = new ResumeTracker({ now: () => 0 });
         const got: LogRecord[] = [];
         let cuts = 0;
         for (;;) {
+          if (restart) {
+            const state = JSON.parse(JSON.stringify(tracker.exportState()));
+            tracker = new ResumeTracker({ now: () => 0, state });
+          }
           const point = tracker.resumePoint();
           if (point !== undefined) tracker.beginResume("since");
           const sent = answer(all, point?.since, truncate);
@@ -71,7 +75,7 @@ for (const truncate of [false, true]) {
           if (cuts > 1000) throw new Error(`seed ${seed}: no progress`);
         }
         assertEquals(got.map((r) => r.text), all.map((r) => r.text), `seed ${seed}`);
-        assertEquals(tracker.delivered, all.length);
+        if (!restart) assertEquals(tracker.delivered, all.length);
       }
     },
   );
@@ -152,4 +156,53 @@ Deno.test("ResumeTracker.filter() keeps an out-of-order record without moving ba
   const tracker = new ResumeTracker();
   tracker.filter([rec("a", "2024-01-01T00:00:05Z", "5"), rec("a", "2024-01-01T00:00:03Z", "3")]);
   assertEquals(tracker.resumePoint()?.since, "2024-01-01T00:00:05Z");
+});
+
+Deno.test("ResumeTracker.exportState() round-trips the cursor, counts and how long ago each instance was heard", () => {
+  let now = 1000, wall = 1_700_000_000_000;
+  const tracker = new ResumeTracker({ now: () => now, wallNow: () => wall, windowMs: 1000 });
+  tracker.filter([
+    rec("old", "2024-01-01T00:00:00Z", "1"),
+    rec("old", "2024-01-01T00:00:00Z", "2"),
+  ]);
+  now += 5000;
+  wall += 5000;
+  tracker.filter([rec("new", "2024-01-01T01:00:00.5Z", "3", "c3")]);
+  const state = tracker.exportState();
+  assertEquals(state, {
+    cursor: "c3",
+    instances: [
+      { instance: "old", timestamp: "2024-01-01T00:00:00Z", count: 2, heardAt: 1_700_000_000_000 },
+      {
+        instance: "new",
+        timestamp: "2024-01-01T01:00:00.5Z",
+        count: 1,
+        heardAt: 1_700_000_005_000,
+      },
+    ],
+  });
+  // A later process, 100 ms of wall time on, on a clock of its own: "old" is still out of the window.
+  const later = new ResumeTracker({
+    now: () => 0,
+    wallNow: () => wall + 100,
+    windowMs: 1000,
+    state,
+  });
+  assertEquals(later.resumePoint(), { since: "2024-01-01T01:00:00.5Z", cursor: "c3" });
+  later.beginResume("since");
+  const out = later.filter([
+    rec("old", "2024-01-01T00:00:00Z", "1 again"),
+    rec("old", "2024-01-01T00:00:00Z", "2 again"),
+    rec("old", "2024-01-01T00:00:00Z", "4"),
+    rec("new", "2024-01-01T01:00:00.5Z", "3 again"),
+    rec("new", "2024-01-01T01:00:00.6Z", "5"),
+  ]);
+  assertEquals(out.map((r) => r.text), ["4", "5"]);
+});
+
+Deno.test("ResumeTracker refuses a state it cannot resume from", () => {
+  const bad = (timestamp: string, count: number) => () =>
+    new ResumeTracker({ state: { instances: [{ instance: "a", timestamp, count, heardAt: 0 }] } });
+  assertThrows(bad("yesterday", 1), TypeError, 'Cannot resume from timestamp "yesterday"');
+  assertThrows(bad("2024-01-01T00:00:00Z", 0), TypeError, "Cannot resume from a count of 0");
 });

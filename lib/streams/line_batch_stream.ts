@@ -36,6 +36,7 @@ export interface LineBatchStreamOptions {
  * ```
  */
 export class LineBatchStream extends TransformStream<string, string[]> {
+  /** A splitter of text chunks into batches of lines. */
   constructor(options: LineBatchStreamOptions = {}) {
     const splitter = new LineSplitter(options.maxLineLength);
     super({

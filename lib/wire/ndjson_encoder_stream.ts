@@ -32,6 +32,7 @@ export type NdjsonEncoderStreamOptions = Pick<LogBatchEncoderOptions, "maxChunkB
  * ```
  */
 export class NdjsonEncoderStream extends TransformStream<LogBatch, Uint8Array> {
+  /** An encoder of batches as NDJSON chunks. */
   constructor(options: NdjsonEncoderStreamOptions = {}) {
     const encoder = logBatchEncoder("ndjson", options);
     super({

@@ -33,6 +33,7 @@ export type SseEncoderStreamOptions = Pick<LogBatchEncoderOptions, "maxChunkByte
  * ```
  */
 export class SseEncoderStream extends TransformStream<LogBatch, Uint8Array> {
+  /** An encoder of batches as event-stream chunks. */
   constructor(options: SseEncoderStreamOptions = {}) {
     const encoder = logBatchEncoder("sse", options);
     super({
