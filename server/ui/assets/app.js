@@ -1245,6 +1245,7 @@ function toEntry(message, seq, read, kind = "line", key = timestampKey(message.t
 
 // lib/errors.ts
 var InvalidInputError = class extends Error {
+  /** Always `"InvalidInputError"`. */
   name = "InvalidInputError";
 };
 
