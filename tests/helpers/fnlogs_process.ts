@@ -117,8 +117,21 @@ export function startFnlogs(args: string[], env: Record<string, string> = {}): F
     waitFor,
     waitForLines,
     stop,
+    // SIGTERM first: a shipper or server stops the functions it runs
+    // (SIGKILL would leave them behind, orphaned); SIGKILL if it hangs.
     [Symbol.asyncDispose]: async () => {
-      await stop("SIGKILL");
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // Gone already.
+        }
+      }, 5_000);
+      try {
+        await stop("SIGTERM");
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }
