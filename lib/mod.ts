@@ -146,7 +146,14 @@ export { SseEncoderStream } from "./wire/sse_encoder_stream.ts";
 export { NdjsonLogDecoderStream } from "./wire/ndjson_log_decoder_stream.ts";
 export { SseLogDecoderStream } from "./wire/sse_log_decoder_stream.ts";
 export { LineBatchStream } from "./streams/line_batch_stream.ts";
-export { createProvider, type ProviderKind, type ProviderOptions } from "./providers/mod.ts";
+export * from "./providers/mod.ts";
+export type { LocalOptions } from "./providers/local/mod.ts";
+export type { KubernetesOptions } from "./providers/kubernetes/mod.ts";
+export type { DockerOptions } from "./providers/docker/mod.ts";
+export type { JournaldOptions } from "./providers/journald/mod.ts";
+export type { OpenFaasOptions } from "./providers/openfaas/mod.ts";
+export type { NatsOptions } from "./providers/nats/mod.ts";
+export type { MaxLineLengthOption, ReorderWindowOption } from "./providers/shared_flags.ts";
 export { LocalProvider } from "./providers/local/provider.ts";
 export { JournaldProvider } from "./providers/journald/provider.ts";
 export { KubernetesProvider } from "./providers/kubernetes/provider.ts";
@@ -154,7 +161,6 @@ export { KubeConfig } from "./providers/kubernetes/kube_config.ts";
 export { DockerProvider } from "./providers/docker/provider.ts";
 export { OpenFaasProvider } from "./providers/openfaas/provider.ts";
 export { NatsProvider, type NatsProviderOptions } from "./providers/nats/provider.ts";
-export { ship, type ShipOptions, type ShipSummary } from "./ship/shipper.ts";
 export {
   LogStreamMerger,
   type LogStreamMergerOptions,
@@ -178,6 +184,7 @@ export {
   parseWhereClause,
   RateLimitStream,
   type WhereClause,
+  type WhereOperator,
 } from "./filters/mod.ts";
 export {
   compileTemplate,

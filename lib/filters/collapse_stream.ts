@@ -76,6 +76,7 @@ function summary(run: Run): LogRecord {
  * ```
  */
 export class CollapseStream extends TransformStream<LogBatch, LogBatch> {
+  /** Folds repeats as `options` says (default: numbers and ids masked, a report every second). */
   constructor(options: CollapseOptions = {}) {
     const mask = options.mode === "exact" ? (text: string) => text : maskVariables;
     const reportMs = options.reportMs ?? 1000;

@@ -72,6 +72,7 @@ function joined(held: Held): LogRecord {
  * ```
  */
 export class MultilineStream extends TransformStream<LogBatch, LogBatch> {
+  /** Joins continuation lines within the bounds `options` sets (defaults 100 ms, 1 s, 500 lines). */
   constructor(options: MultilineOptions = {}) {
     const idleMs = options.idleMs ?? 100;
     const gapMs = options.gapMs ?? 1000;

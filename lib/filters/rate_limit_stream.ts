@@ -54,6 +54,7 @@ const WARN = levelRank("warn");
  * ```
  */
 export class RateLimitStream extends TransformStream<LogBatch, LogBatch> {
+  /** Caps each function at `options.perSecond`; throws a `RangeError` for a rate that is not positive. */
   constructor(options: RateLimitOptions) {
     const rate = options.perSecond;
     if (!(rate > 0)) throw new RangeError(`Cannot limit to ${rate} lines per second`);

@@ -14,6 +14,7 @@ export type WhereOperator = "=" | "!=" | "~" | "!~" | ">" | ">=" | "<" | "<=";
 export interface WhereClause {
   /** The dotted path into the fields (`http.status`). */
   readonly key: string;
+  /** How the field is compared with `value`. */
   readonly operator: WhereOperator;
   /** The value as written (a string, a regex source or a number). */
   readonly value: string;

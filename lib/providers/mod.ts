@@ -46,7 +46,8 @@ export const PROVIDERS = [
   natsDefinition,
 ] as const;
 
-type Definition = typeof PROVIDERS[number];
+/** One definition of {@linkcode PROVIDERS}, any kind. */
+export type Definition = typeof PROVIDERS[number];
 
 /** The name of a provider in {@linkcode PROVIDERS} (`local`, `kubernetes`, ...). */
 export type ProviderKind = Definition["kind"];
@@ -56,8 +57,10 @@ export type OptionsOf<K extends ProviderKind> = ReturnType<
   Extract<Definition, { readonly kind: K }>["options"]
 >;
 
-type OptionKeys = { [K in ProviderKind]: keyof OptionsOf<K> }[ProviderKind];
-type Member<K extends ProviderKind> =
+/** Every option name of every provider kind. */
+export type OptionKeys = { [K in ProviderKind]: keyof OptionsOf<K> }[ProviderKind];
+/** Provider `K`'s options with its `kind` and the shared ones. */
+export type Member<K extends ProviderKind> =
   & { readonly kind: K }
   & SharedProviderOptions
   & OptionsOf<K>;

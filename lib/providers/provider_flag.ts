@@ -43,6 +43,7 @@ export interface ProviderFlag<V> {
   readonly name: string;
   /** The value's placeholder in the help (`N`, `FILE`, `URL`). */
   readonly value: string;
+  /** What `--help` says of it (see {@linkcode FlagHelp}). */
   readonly help: FlagHelp;
   /** Read when the flag is not given (or its value counts as not given). */
   readonly env?: string;

@@ -86,6 +86,7 @@ export class KubeConfig {
   readonly caCerts: readonly string[];
   /** The client certificate chain and key (PEM), when the user has one. */
   readonly clientCert: string | undefined;
+  /** The key of `clientCert` (PEM). */
   readonly clientKey: string | undefined;
   /** The cluster asks to skip TLS verification (see the class notes). */
   readonly insecureSkipTlsVerify: boolean;

@@ -17,13 +17,15 @@ import { MAX_LINE_LENGTH_FLAG, type MaxLineLengthOption } from "../shared_flags.
 export interface LocalOptions extends MaxLineLengthOption {
   /** The stack file whose functions run as child processes. */
   readonly stack: string;
-  /** History kept per function, in lines and bytes (default 10,000 lines, 16 MiB). */
+  /** History kept per function, in lines (default 10,000). */
   readonly historyLines?: number;
+  /** History kept per function, in bytes (default 16 MiB). */
   readonly historyBytes?: number;
   /** Keep each function's history on disk there too (default: memory only). */
   readonly dataDir?: string;
-  /** Bytes of files kept per function in `dataDir`, and per segment file. */
+  /** Bytes of files kept per function in `dataDir` (default 256 MiB). */
   readonly dataMaxBytes?: number;
+  /** Bytes per segment file in `dataDir` (default a quarter of `dataMaxBytes`, at most 64 MiB). */
   readonly dataSegmentBytes?: number;
 }
 

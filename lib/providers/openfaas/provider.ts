@@ -55,6 +55,7 @@ export class OpenFaasProvider implements LogProvider {
   readonly defaultNamespace: string;
   readonly #options: OpenFaasProviderOptions;
 
+  /** A provider for `options.upstream`; it connects on each call. */
   constructor(options: OpenFaasProviderOptions) {
     this.#options = options;
     this.defaultNamespace = options.defaultNamespace ?? "openfaas-fn";

@@ -31,6 +31,7 @@ export interface TemplateRenderOptions {
 
 /** A compiled template. */
 export interface Template {
+  /** The template's text, as compiled. */
   readonly source: string;
   /**
    * The line as the template writes it, ending in exactly one `\n` added

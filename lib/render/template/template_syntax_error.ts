@@ -19,10 +19,17 @@
  * ```
  */
 export class TemplateSyntaxError extends SyntaxError {
+  /** `TemplateSyntaxError`. */
   override name = "TemplateSyntaxError";
+  /** The line of the mistake, from 1. */
   readonly line: number;
+  /** Its column, from 1 (UTF-16 code units). */
   readonly column: number;
 
+  /**
+   * The mistake `reason` at `offset` (UTF-16 code units from the start) of
+   * the template `source`.
+   */
   constructor(readonly reason: string, source: string, readonly offset: number) {
     const before = source.slice(0, Math.max(0, Math.min(offset, source.length)));
     const line = before.split("\n").length;
