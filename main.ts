@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { runLogs } from "./cli/logs/command.ts";
 import { parseLogsOptions } from "./cli/logs/options.ts";
 import { MAIN_HELP } from "./cli/main_help.ts";
 import {
@@ -18,11 +17,7 @@ import {
   UpstreamError,
   UsageError,
 } from "./lib/errors.ts";
-import { runServe } from "./cli/serve/command.ts";
-import { runShip } from "./cli/ship/command.ts";
 import { versionText } from "./cli/version.ts";
-import { completionsText } from "./cli/completions/command.ts";
-import { completeWords } from "./cli/completions/complete_words.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 /** Exit codes scripts can rely on (documented in the README). */
@@ -147,13 +142,19 @@ async function run(args: string[]): Promise<number> {
     case "--version":
       await Deno.stdout.write(encoder.encode(versionText(denoJson.version)));
       return EXIT.ok;
-    case "completions":
+    // Each command loads only its own code (the server's page, the NATS client, ...).
+    case "completions": {
+      const { completionsText } = await import("./cli/completions/command.ts");
       await Deno.stdout.write(encoder.encode(completionsText(rest)));
       return EXIT.ok;
-    case "__complete": // Asked by the completion scripts, not by people.
+    }
+    case "__complete": { // Asked by the completion scripts, not by people.
+      const { completeWords } = await import("./cli/completions/complete_words.ts");
       await Deno.stdout.write(encoder.encode(await completeWords(rest, { env })));
       return EXIT.ok;
-    case "serve":
+    }
+    case "serve": {
+      const { runServe } = await import("./cli/serve/command.ts");
       await runServe(rest, {
         stdout: writeStdout,
         stderr: writeStderr,
@@ -161,7 +162,9 @@ async function run(args: string[]): Promise<number> {
         signal: shutdownSignal(),
       });
       return EXIT.ok;
-    case "ship":
+    }
+    case "ship": {
+      const { runShip } = await import("./cli/ship/command.ts");
       await runShip(rest, {
         stdout: writeStdout,
         stderr: writeStderr,
@@ -169,7 +172,9 @@ async function run(args: string[]): Promise<number> {
         signal: shutdownSignal(),
       });
       return EXIT.ok;
+    }
     case "logs": {
+      const { runLogs } = await import("./cli/logs/command.ts");
       const outcome = await runLogs(rest, {
         stdout: Deno.stdout.writable,
         stderr: Deno.stderr.writable,

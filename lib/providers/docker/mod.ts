@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { DockerProvider } from "./provider.ts";
 import type { ProviderDefinition } from "../provider_definition.ts";
 import { anyText, type ProviderFlag } from "../provider_flag.ts";
 import {
@@ -45,14 +44,14 @@ export const dockerDefinition: ProviderDefinition<"docker", DockerOptions> = {
     reorderWindowMs: flag(REORDER_WINDOW_FLAG),
     maxLineLength: flag(MAX_LINE_LENGTH_FLAG),
   }),
-  create: (options) =>
-    Promise.resolve(
-      new DockerProvider({
-        host: options.dockerHost,
-        defaultNamespace: options.namespace,
-        reorderWindowMs: options.reorderWindowMs,
-        maxLineLength: options.maxLineLength,
-        onNotice: options.onNotice,
-      }),
-    ),
+  create: async (options) => {
+    const { DockerProvider } = await import("./provider.ts");
+    return new DockerProvider({
+      host: options.dockerHost,
+      defaultNamespace: options.namespace,
+      reorderWindowMs: options.reorderWindowMs,
+      maxLineLength: options.maxLineLength,
+      onNotice: options.onNotice,
+    });
+  },
 };

@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { JournaldProvider } from "./provider.ts";
 import type { ProviderDefinition } from "../provider_definition.ts";
 import { anyText, type ProviderFlag } from "../provider_flag.ts";
 import { MAX_LINE_LENGTH_FLAG, type MaxLineLengthOption } from "../shared_flags.ts";
@@ -43,14 +42,14 @@ export const journaldDefinition: ProviderDefinition<"journald", JournaldOptions>
     journalctl: flag(JOURNALCTL),
     maxLineLength: flag(MAX_LINE_LENGTH_FLAG),
   }),
-  create: (options) =>
-    Promise.resolve(
-      new JournaldProvider({
-        directory: options.journalDir,
-        journalctl: options.journalctl,
-        defaultNamespace: options.namespace,
-        maxEntryLength: options.maxLineLength,
-        onNotice: options.onNotice,
-      }),
-    ),
+  create: async (options) => {
+    const { JournaldProvider } = await import("./provider.ts");
+    return new JournaldProvider({
+      directory: options.journalDir,
+      journalctl: options.journalctl,
+      defaultNamespace: options.namespace,
+      maxEntryLength: options.maxLineLength,
+      onNotice: options.onNotice,
+    });
+  },
 };

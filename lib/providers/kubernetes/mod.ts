@@ -7,8 +7,6 @@
  *
  * @module
  */
-import { KubeConfig } from "./kube_config.ts";
-import { KubernetesProvider } from "./provider.ts";
 import type { ProviderDefinition } from "../provider_definition.ts";
 import { anyText, type ProviderFlag } from "../provider_flag.ts";
 import { REORDER_WINDOW_FLAG, type ReorderWindowOption } from "../shared_flags.ts";
@@ -45,6 +43,10 @@ export const kubernetesDefinition: ProviderDefinition<"kubernetes", KubernetesOp
     reorderWindowMs: flag(REORDER_WINDOW_FLAG),
   }),
   create: async (options) => {
+    const [{ KubeConfig }, { KubernetesProvider }] = await Promise.all([
+      import("./kube_config.ts"),
+      import("./provider.ts"),
+    ]);
     const config = await KubeConfig.load({
       kubeconfig: options.kubeconfig,
       context: options.context,

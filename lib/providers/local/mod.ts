@@ -7,8 +7,6 @@
  *
  * @module
  */
-import { LocalProvider } from "./provider.ts";
-import { loadStackFile } from "./stack_file.ts";
 import type { ProviderDefinition } from "../provider_definition.ts";
 import { anyText, integerAtLeast, nonEmptyText, type ProviderFlag } from "../provider_flag.ts";
 import { MAX_LINE_LENGTH_FLAG, type MaxLineLengthOption } from "../shared_flags.ts";
@@ -93,8 +91,13 @@ export const localDefinition: ProviderDefinition<"local", LocalOptions> = {
     dataSegmentBytes: flag(DATA_SEGMENT_BYTES),
     maxLineLength: flag(MAX_LINE_LENGTH_FLAG),
   }),
-  create: async (options) =>
-    await LocalProvider.start(await loadStackFile(options.stack), {
+  create: async (options) => {
+    // The provider's code loads when one is made: parsing flags stays light.
+    const [{ LocalProvider }, { loadStackFile }] = await Promise.all([
+      import("./provider.ts"),
+      import("./stack_file.ts"),
+    ]);
+    return await LocalProvider.start(await loadStackFile(options.stack), {
       maxLines: options.historyLines,
       maxBytes: options.historyBytes,
       maxLineLength: options.maxLineLength,
@@ -105,5 +108,6 @@ export const localDefinition: ProviderDefinition<"local", LocalOptions> = {
       onEvent: options.onNotice === undefined
         ? undefined
         : (event) => options.onNotice?.(event.message),
-    }),
+    });
+  },
 };

@@ -7,7 +7,8 @@
  * @module
  */
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { InvalidInputError, UpstreamError } from "../../errors.ts";
+import { UpstreamError } from "../../errors.ts";
+import { parseNatsServers } from "./servers.ts";
 import { Backoff } from "../../async/backoff.ts";
 import { abortableSleep } from "../../async/abortable_sleep.ts";
 
@@ -25,56 +26,6 @@ export interface NatsConnectOptions {
   readonly signal?: AbortSignal;
   /** Longest wait between two attempts, in ms (default 5000); the first waits 100 ms. */
   readonly maxBackoffMs?: number;
-}
-
-/** Server URLs, checked, without credentials, plus the credentials they carried. */
-export interface NatsServers {
-  readonly servers: string[];
-  readonly user?: string;
-  readonly pass?: string;
-}
-
-/**
- * Checks server URLs (each may hold several, comma-separated, as NATS tools
- * write them). Throws {@linkcode InvalidInputError} for anything else.
- *
- * @example
- * ```ts
- * import { parseNatsServers } from "./connection.ts";
- * import { assertEquals } from "@std/assert";
- *
- * const parsed = parseNatsServers(["nats://fnlogs:pw@127.0.0.1:4222,127.0.0.1:4223"]);
- * assertEquals(parsed.servers, ["nats://127.0.0.1:4222", "nats://127.0.0.1:4223"]);
- * assertEquals(parsed.user, "fnlogs");
- * ```
- */
-export function parseNatsServers(urls: readonly string[]): NatsServers {
-  const servers: string[] = [];
-  let user: string | undefined, pass: string | undefined;
-  for (const text of urls.flatMap((u) => u.split(",")).map((u) => u.trim())) {
-    if (text === "") continue;
-    let url: URL;
-    try {
-      url = new URL(/^[a-z]+:\/\//i.test(text) ? text : `nats://${text}`);
-    } catch {
-      throw new InvalidInputError(`Cannot parse NATS URL "${text}" (expected nats://HOST:PORT)`);
-    }
-    if (!["nats:", "tls:"].includes(url.protocol)) {
-      throw new InvalidInputError(
-        `Cannot use NATS URL "${text}": the scheme must be nats:// or tls://`,
-      );
-    }
-    if (url.hostname === "" || (url.pathname !== "" && url.pathname !== "/") || url.search) {
-      throw new InvalidInputError(`Cannot use NATS URL "${text}" (expected nats://HOST:PORT)`);
-    }
-    if (url.username !== "") {
-      user = decodeURIComponent(url.username);
-      pass = decodeURIComponent(url.password);
-    }
-    servers.push(`${url.protocol}//${url.hostname}:${url.port || "4222"}`);
-  }
-  if (servers.length === 0) throw new InvalidInputError("No NATS server URL given");
-  return { servers, user, pass };
 }
 
 /** A broker error in words for people. */

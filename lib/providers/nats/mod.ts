@@ -11,11 +11,12 @@
 import { UsageError } from "../../errors.ts";
 import type { ProviderDefinition } from "../provider_definition.ts";
 import { anyText, type ProviderFlag } from "../provider_flag.ts";
-import { parseNatsServers } from "./connection.ts";
-import { DEFAULT_STREAM, NatsProvider, type NatsProviderOptions } from "./provider.ts";
+import type { NatsProviderOptions } from "./provider.ts";
+import { DEFAULT_STREAM, parseNatsServers } from "./servers.ts";
 import { DEFAULT_SUBJECT_PREFIX, isSubjectPrefix } from "./subject.ts";
 
-export { DEFAULT_STREAM, NatsProvider, type NatsProviderOptions } from "./provider.ts";
+export type { NatsProviderOptions } from "./provider.ts";
+export { DEFAULT_STREAM } from "./servers.ts";
 
 /** What the nats provider is created with (the rest comes from the command). */
 export type NatsOptions = Pick<
@@ -99,8 +100,9 @@ export const natsDefinition: ProviderDefinition<"nats", NatsOptions> = {
       ...(token === undefined ? {} : { token }),
     };
   },
-  create: (options) =>
-    NatsProvider.connect({
+  // The NATS client (about 20 MB of RSS) loads only when a nats provider is made.
+  create: async (options) =>
+    (await import("./provider.ts")).NatsProvider.connect({
       servers: options.servers,
       token: options.token,
       stream: options.stream,

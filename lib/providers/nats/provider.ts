@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { DEFAULT_STREAM } from "./servers.ts";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type JetStreamManager, jetstreamManager, type StreamInfo } from "@nats-io/jetstream";
 import type {
@@ -33,7 +34,7 @@ import {
 import { consumerCounter, findTailStart } from "./tail_start.ts";
 
 /** The stream fnlogs writes to and reads from, by default. */
-export const DEFAULT_STREAM = "FNLOGS";
+export { DEFAULT_STREAM };
 
 /** Options for {@linkcode NatsProvider.connect}. */
 export interface NatsProviderOptions {
