@@ -10,6 +10,8 @@ import type { DockerClient, DockerInstant } from "./client.ts";
 import { type ContainerLogsEnd, openContainerLogs } from "./container_logs.ts";
 import { DockerResumePoint, type DockerSkip } from "./resume_point.ts";
 import { UpstreamError } from "../../errors.ts";
+import { Backoff } from "../../async/backoff.ts";
+import { abortableSleep } from "../../async/abortable_sleep.ts";
 import { InstanceFanIn } from "../fan_in.ts";
 import { lastAcrossInstances } from "../last_across_instances.ts";
 import { LineBatchStream } from "../../streams/line_batch_stream.ts";
@@ -33,6 +35,8 @@ export interface DockerEvent {
   readonly status?: string;
   readonly id?: string;
   readonly Actor?: { readonly ID?: string; readonly Attributes?: Record<string, string> };
+  /** When it happened, in seconds since the epoch. */
+  readonly time?: number;
 }
 
 /** Everything a session needs. */
@@ -280,39 +284,70 @@ export class DockerLogSession {
     });
   }
 
-  /** Watches the daemon's events for containers of the function that start. */
+  /**
+   * Watches the daemon's events for containers of the function that start.
+   * An events stream that ends (the daemon restarted, a proxy cut it) is
+   * opened again from a second before the last event seen, after a short
+   * backoff; a malformed event line is skipped. Only an answer that is not
+   * 200 (the client's `UpstreamError`) fails the session.
+   */
   #watch(): void {
-    const { client, eventFilters, accept } = this.#init;
+    const { client, eventFilters, accept, onNotice } = this.#init;
     const signal = this.#stopped;
     // Events since a second before the listing are replayed, so that a
     // container that started around it is not missed; a start seen twice
     // is harmless (the state is checked before following).
-    const since = this.#listedAt.seconds - 1;
-    (async () => {
-      const response = await client.get("/events", { since, filters: eventFilters }, signal);
-      const lines = response.body!
-        .pipeThrough(new TextDecoderStream())
-        .pipeThrough(new LineBatchStream());
-      for await (const batch of lines) {
-        for (const line of batch) {
-          if (line.trim() === "") continue;
-          const event = JSON.parse(line) as DockerEvent;
-          if (event.Type !== undefined && event.Type !== "container") continue;
-          if ((event.Action ?? event.status) !== "start") continue;
-          const id = event.Actor?.ID ?? event.id;
-          if (id === undefined) continue;
-          let t = this.#tracked.get(id);
-          if (t === undefined) {
-            const container = accept(event);
-            if (container === undefined) continue;
-            t = this.#track(container);
-            t.resume.coverUntil(later(this.#since, this.#listedAt));
-          }
-          if (t.busy) t.startSeen = true;
-          else this.#check(t);
-        }
+    let since = this.#listedAt.seconds - 1;
+    const onEvent = (event: DockerEvent) => {
+      if (typeof event.time === "number") since = Math.max(since, event.time - 1);
+      if (event.Type !== undefined && event.Type !== "container") return;
+      if ((event.Action ?? event.status) !== "start") return;
+      const id = event.Actor?.ID ?? event.id;
+      if (id === undefined) return;
+      let t = this.#tracked.get(id);
+      if (t === undefined) {
+        const container = accept(event);
+        if (container === undefined) return;
+        t = this.#track(container);
+        t.resume.coverUntil(later(this.#since, this.#listedAt));
       }
-      throw new UpstreamError("The Docker events stream ended");
+      if (t.busy) t.startSeen = true;
+      else this.#check(t);
+    };
+    (async () => {
+      const backoff = new Backoff({ initialMs: 100, capMs: 5_000 });
+      for (;;) {
+        let delivered = false;
+        try {
+          const response = await client.get("/events", { since, filters: eventFilters }, signal);
+          const lines = response.body!
+            .pipeThrough(new TextDecoderStream())
+            .pipeThrough(new LineBatchStream());
+          for await (const batch of lines) {
+            for (const line of batch) {
+              if (line.trim() === "") continue;
+              let event: DockerEvent;
+              try {
+                event = JSON.parse(line) as DockerEvent;
+              } catch {
+                continue; // Not an event: skipped.
+              }
+              delivered = true;
+              onEvent(event);
+            }
+          }
+          if (signal.aborted) return;
+          onNotice?.("The Docker events stream ended; watching again");
+        } catch (error) {
+          if (signal.aborted || error instanceof UpstreamError) throw error;
+          onNotice?.(
+            `The Docker events stream failed (${(error as Error).message}); watching again`,
+          );
+        }
+        if (delivered) backoff.reset();
+        await abortableSleep(backoff.next(), signal);
+        if (signal.aborted) return;
+      }
     })().catch((error: unknown) => {
       if (signal.aborted) return;
       this.#fanIn.fail(

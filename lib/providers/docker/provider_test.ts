@@ -285,20 +285,69 @@ Deno.test("DockerProvider reads upstream no faster than the reader takes batches
   await provider.close();
 });
 
-Deno.test("DockerProvider fails a follow whose events stream ends", async () => {
+Deno.test("DockerProvider watches again when its events stream ends, and fails on an error answer", async () => {
   await using docker = new FakeDocker();
   docker.events = new Body();
-  const id = docker.add("fn-1", "fn", "running");
+  const a = docker.add("fn-a", "fn", "running");
   const body = new Body([soon("hello")]);
-  docker.logs.set(id, () => new Response(body.stream));
-  const provider = new DockerProvider({ host: docker.host });
+  docker.logs.set(a, () => new Response(body.stream));
+  const notices: string[] = [];
+  const provider = new DockerProvider({
+    host: docker.host,
+    reorderWindowMs: 0,
+    onNotice: (m) => notices.push(m),
+  });
   const { stream } = await provider.openLogs({ name: "fn", follow: true });
   const reader = stream.getReader();
   assertEquals(texts((await reader.read()).value!), ["hello"]);
-  docker.events.controller.close();
-  await assertRejects(() => reader.read(), UpstreamError, "events stream ended");
-  await body.cancelled;
+  // The daemon's events stream ends (it restarted, a proxy cut it): the
+  // session asks again, from a second before the last event it saw.
+  const first = docker.events;
+  const later = Math.floor(Date.now() / 1000) + 100;
+  const event = { Type: "container", Action: "start", time: later };
+  first.controller.enqueue(encoder.encode(JSON.stringify({ ...event, Actor: { ID: a } }) + "\n"));
+  first.controller.enqueue(encoder.encode("not json\n"));
+  docker.events = new Body();
+  first.controller.close();
+  while (docker.requests.filter((u) => u.pathname === "/events").length < 2) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const again = docker.requests.filter((u) => u.pathname === "/events")[1];
+  assertEquals(again.searchParams.get("since"), String(later - 1));
+  assertEquals(notices.includes("The Docker events stream ended; watching again"), true);
+  // A container that starts now is followed through the new events stream.
+  const b = docker.add("fn-b", "fn", "running");
+  docker.logs.set(b, () => new Response(new Body([soon("b1")]).stream));
+  docker.events.controller.enqueue(
+    encoder.encode(
+      JSON.stringify({
+        Type: "container",
+        Action: "start",
+        Actor: { ID: b, Attributes: { name: "fn-b", "com.openfaas.function": "fn" } },
+      }) + "\n",
+    ),
+  );
+  assertEquals((await reader.read()).value!.map((r) => [r.instance, r.text]), [["fn-b", "b1"]]);
   await provider.close();
+  await body.cancelled;
+
+  // An answer that is not 200 is not a cut: the follow fails with it.
+  await using broken = new FakeDocker();
+  const id = broken.add("fn-1", "fn", "running");
+  const live = new Body([soon("hi")]);
+  broken.logs.set(id, () => new Response(live.stream));
+  const failing = new DockerProvider({ host: broken.host });
+  broken.events = undefined;
+  const opened = await failing.openLogs({ name: "fn", follow: true });
+  const failed = opened.stream.getReader();
+  await assertRejects(
+    async () => {
+      for (;;) if ((await failed.read()).done) break;
+    },
+    UpstreamError,
+  );
+  await live.cancelled;
+  await failing.close();
 });
 
 Deno.test("DockerProvider puts the API version before every path", async () => {
