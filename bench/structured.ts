@@ -32,7 +32,7 @@ async function historyReady(url: string): Promise<boolean> {
  * A gateway that answers every log request with the same NDJSON history,
  * ignoring the query (as real gateways ignore fnlogs' filter parameters).
  */
-async function startPlainGateway(history: Uint8Array): Promise<Deno.HttpServer & { url: string }> {
+function startPlainGateway(history: Uint8Array): Deno.HttpServer & { url: string } {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
     let offset = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -76,7 +76,7 @@ export async function measureStructured(quick: boolean): Promise<Row[]> {
   const history = new Uint8Array(
     await (await fetch(`${server.url}/system/logs?name=leveled`)).arrayBuffer(),
   );
-  await using gateway = await startPlainGateway(history);
+  await using gateway = startPlainGateway(history);
 
   const base = ["leveled", "--tail=false"];
   const pushed = await clientRate(

@@ -86,7 +86,7 @@ browserTest(
  * returns the page's rows as its `.log` download.
  */
 async function followThroughEnds(browser: Browser, engine: "deno" | "fnlogs"): Promise<string[]> {
-  await using ui = await startUiServer(async () => ({ numbers: counting(25) }), [
+  await using ui = await startUiServer(() => Promise.resolve({ numbers: counting(25) }), [
     "--max-stream-duration",
     "1s",
     "--engine",
