@@ -155,13 +155,24 @@ export class JetStreamPublisher {
     return this.#connected && this.#entries.size < this.#max;
   }
 
-  /** Resolves once there is room (or the publisher failed). */
-  async waitForRoom(): Promise<void> {
+  /**
+   * Resolves once there is room, the publisher failed, or `signal` aborted
+   * (a shipper told to stop while the broker is away must not wait for it).
+   */
+  async waitForRoom(signal?: AbortSignal): Promise<void> {
     // Woken at three quarters, so that sends go out in runs, not one per ack.
     while (
-      (!this.#connected || this.#entries.size > this.#lowWater) && this.#failure === undefined
+      (!this.#connected || this.#entries.size > this.#lowWater) && this.#failure === undefined &&
+      !signal?.aborted
     ) {
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          signal?.removeEventListener("abort", wake);
+          resolve();
+        };
+        this.#waiters.push(wake);
+        signal?.addEventListener("abort", wake, { once: true });
+      });
     }
   }
 
@@ -180,6 +191,11 @@ export class JetStreamPublisher {
     const entry: Entry = { message, headers: h, retryAt: 0, attempts: 0 };
     this.#entries.set(token, entry);
     this.#send(token, entry);
+  }
+
+  /** Whether the connection to the broker is up (false between a disconnect and a reconnect). */
+  get connected(): boolean {
+    return this.#connected;
   }
 
   /** Resolves once every message published so far is acknowledged; rejects on failure. */

@@ -101,7 +101,10 @@ export async function ship(options: ShipOptions): Promise<ShipSummary> {
         if (subjects.size > 10_000) subjects.clear();
         subjects.set(record.instance, subject);
       }
-      if (!publisher.hasRoom) await publisher.waitForRoom();
+      if (!publisher.hasRoom) await publisher.waitForRoom(stop.signal);
+      // Told to stop while waiting (the broker may be away): what is not
+      // published yet is not accepted; the next run resumes before it.
+      if (stop.signal.aborted) return;
       publisher.publish({
         subject,
         payload: encodeRecordPayload(line),
@@ -204,7 +207,18 @@ export async function ship(options: ShipOptions): Promise<ShipSummary> {
     await discover();
     await Promise.all(following.values());
     if (failure !== undefined) throw failure;
-    notice(`stopping: waiting for ${publisher.stats.inFlight} acknowledgement(s)`);
+    const unacked = publisher.stats.inFlight;
+    if (!publisher.connected) {
+      // Nobody to wait for: what is not acknowledged is not shipped, and the
+      // next run resumes before it (the broker drops any repeat by its id).
+      const s = publisher.stats;
+      notice(
+        `stopped with NATS away: ${accepted} lines accepted, ${s.acked} acknowledged, ` +
+          `${unacked} left for the next run`,
+      );
+      return { ...s, accepted, functions };
+    }
+    notice(`stopping: waiting for ${unacked} acknowledgement(s)`);
     const drainMs = options.drainTimeoutMs ?? 30_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
