@@ -212,13 +212,13 @@ export class NatsProvider implements LogProvider {
     }));
   }
 
-  /** The sequence of the last message of `filter`, or `undefined`. */
-  async #lastSeq(filter: string): Promise<number | undefined> {
+  /** The sequence and time of the last message of `filter`, or `undefined`. */
+  async #last(filter: string): Promise<{ seq: number; time: Date } | undefined> {
     try {
       const message = await retryTimeouts(() =>
         this.#jsm.streams.getMessage(this.#stream, { last_by_subj: filter })
       );
-      return message?.seq;
+      return message === null ? undefined : { seq: message.seq, time: message.time };
     } catch (error) {
       if (/no message found|not found/i.test(String(error))) return undefined;
       throw new UpstreamError(`NATS stream "${this.#stream}": ${describeNatsError(error)}`);
@@ -274,22 +274,29 @@ export class NatsProvider implements LogProvider {
       }
     }
 
-    let endSeq: number | undefined;
+    let last: { seq: number; time: Date } | undefined;
     if (!query.follow) {
-      endSeq = await this.#lastSeq(filter);
-      if (endSeq === undefined) {
+      last = await this.#last(filter);
+      if (last === undefined) {
         if (
           query.instance === undefined || query.instance === "" ||
-          await this.#lastSeq(functionFilter(this.#prefix, namespace, query.name)) === undefined
+          await this.#last(functionFilter(this.#prefix, namespace, query.name)) === undefined
         ) {
           if (!fromCursor) throw new FunctionNotFoundError(query.name, namespace);
         }
       }
     }
     signal?.throwIfAborted();
+    const endSeq = last?.seq;
 
     const gap: LogRecord[] = missed === 0 ? [] : [gapRecord(query.name, namespace, missed)];
-    const empty = endSeq === undefined ? !query.follow : "seq" in start && start.seq > endSeq;
+    // Nothing to read: a start after the last line (by sequence, or by time:
+    // a consumer started after it would wait for a line that never comes).
+    const empty = last === undefined
+      ? !query.follow
+      : "seq" in start
+      ? start.seq > last.seq
+      : Date.parse(start.time) > last.time.getTime();
     if (empty) {
       return { stream: ReadableStream.from(gap.length > 0 ? [gap] : []), fromCursor };
     }

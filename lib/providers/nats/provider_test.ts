@@ -94,6 +94,14 @@ Deno.test({
         follow: false,
       });
       assertEquals((await texts(since.stream)).map((r) => r.text), expected.slice(2500));
+      // A since after the last stored line answers nothing (it used to wait
+      // for a line that never came).
+      const later = await provider.openLogs({
+        name: "fn",
+        since: new Date(Date.now() + 3_600_000).toISOString(),
+        follow: false,
+      });
+      assertEquals(await texts(later.stream), []);
 
       const instance = await provider.openLogs({
         name: "fn",
