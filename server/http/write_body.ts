@@ -18,8 +18,17 @@ export interface BodyWriteOptions {
   readonly chunked: boolean;
   /** Aborted when the connection is lost while the body streams (the request's signal). */
   readonly gone: AbortController;
-  /** Stop watching for a close once more than this many bytes wait unread (pipelined too far). */
+  /**
+   * Past this many unread bytes: stop reading (a pipelining client waits),
+   * or with `discardUnread` drop them and go on watching for a close.
+   */
   readonly maxUnread: number;
+  /**
+   * Whether bytes read while the body streams may be dropped: the
+   * connection serves nothing after this response (a request with a body,
+   * or `Connection: close`), so a client sending more still has its close seen.
+   */
+  readonly discardUnread?: boolean;
 }
 
 /** What the body's poll threw, held until the write before it is done. */
@@ -44,7 +53,7 @@ export function writeBody(
   source: PollSource<Uint8Array>,
   options: BodyWriteOptions,
 ): Promise<boolean> {
-  const { chunked, gone, maxUnread } = options;
+  const { chunked, gone, maxUnread, discardUnread = false } = options;
   // A read stays pending while the body streams: the peer going away ends it at once.
   let streaming = true;
   let settle: (keepOpen: boolean) => void = () => {};
@@ -58,7 +67,9 @@ export function writeBody(
   (async () => {
     while (streaming && !socket.gone && !gone.signal.aborted) {
       if (!await socket.fill()) break;
-      if (socket.length > maxUnread) return; // Pipelined too far ahead: stop reading.
+      if (socket.length <= maxUnread) continue;
+      if (!discardUnread) return; // Pipelined too far ahead: stop reading.
+      socket.consume(socket.length);
     }
     if (streaming && socket.gone && !gone.signal.aborted) {
       gone.abort(new Error("client went away"));

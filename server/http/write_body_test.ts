@@ -99,3 +99,29 @@ Deno.test("writeBody() sees the client go away while the source is idle, and can
   assertEquals(calls, ["poll", "wait", "cancel: client went away"]);
   assertEquals(String(gone.signal.reason), "Error: client went away");
 });
+
+Deno.test("writeBody() keeps seeing a close past maxUnread bytes when the connection serves nothing after", async () => {
+  using pair = await socketPair();
+  const { source, calls } = scriptedSource([undefined]);
+  const gone = new AbortController();
+  const ended = writeBody(pair.socket, source, {
+    chunked: false,
+    gone,
+    maxUnread: 1024,
+    discardUnread: true,
+  });
+  // A request body 64 KiB long, on a request that said it would be the last.
+  const body = new Uint8Array(65536).fill(0x61);
+  for (let at = 0; at < body.length;) at += await pair.client.write(body.subarray(at));
+  pair.client.close();
+  // (Without dropping them, the writer stopped reading at 1 KiB and never saw
+  // the close: that fails here after 5 s instead of hanging the suite.)
+  let guard: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<string>((resolve) =>
+    guard = setTimeout(resolve, 5000, "no close seen")
+  );
+  assertEquals(await Promise.race([ended, timedOut]), false);
+  clearTimeout(guard);
+  assertEquals(calls, ["poll", "wait", "cancel: client went away"]);
+  assertEquals(pair.socket.length <= 1024, true);
+});

@@ -55,6 +55,7 @@ export async function writeResponse(
     chunked,
     gone: answering.gone,
     maxUnread: maxHeadBytes * 2,
+    discardUnread: !answering.keepAlive,
   });
   if (!ended) return false;
   if (chunked && !await socket.write(LAST_CHUNK)) return false;
