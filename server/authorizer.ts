@@ -7,7 +7,7 @@
  * @module
  */
 import { textResponse } from "./http/text_response.ts";
-import { createSessionCookies } from "./ui/session_cookie.ts";
+import { createSessionCookies, type SessionCookies } from "./ui/session_cookie.ts";
 
 /** The credentials a server accepts; either or both. */
 export interface Credentials {
@@ -45,7 +45,8 @@ function unauthorized(message: string, scheme: "Basic" | "Bearer"): Response {
  * are hashed and compared with every configured secret, whatever matches, so
  * the time taken says nothing about which part was wrong. With tokens
  * configured, a request without an `Authorization` header may carry a valid
- * session cookie instead (see `server/ui/session_cookie.ts`).
+ * session cookie instead (see `server/ui/session_cookie.ts`), checked by
+ * `sessionCookies` (the sign-in route's minter) or a minter of its own.
  *
  * @example
  * ```ts
@@ -59,13 +60,16 @@ function unauthorized(message: string, scheme: "Basic" | "Bearer"): Response {
  * assertEquals(denied?.status, 401);
  * ```
  */
-export function createAuthorizer(credentials: Credentials | undefined): Authorizer {
+export function createAuthorizer(
+  credentials: Credentials | undefined,
+  sessionCookies?: SessionCookies,
+): Authorizer {
   const tokens = credentials?.tokens?.filter((t) => t !== "") ?? [];
   const basic = credentials?.basic;
   if (basic === undefined && tokens.length === 0) return () => Promise.resolve(undefined);
   const scheme = basic === undefined ? "Bearer" : "Basic";
   const denied = (message: string) => unauthorized(message, scheme);
-  const sessions = tokens.length === 0 ? undefined : createSessionCookies(tokens);
+  const sessions = tokens.length === 0 ? undefined : sessionCookies ?? createSessionCookies(tokens);
   const secrets = Promise.all([
     basic === undefined ? undefined : Promise.all([digest(basic.user), digest(basic.password)]),
     Promise.all(tokens.map(digest)),

@@ -17,6 +17,7 @@ import { OpenStreams } from "./open_streams.ts";
 import { StreamLimiter, type StreamLimits } from "./stream_limiter.ts";
 import { textResponse } from "./http/text_response.ts";
 import { createUiRoute } from "./ui/ui_route.ts";
+import { createSessionCookies } from "./ui/session_cookie.ts";
 
 /** Settings of the whole handler. */
 /** The default longest query string accepted, in bytes (414 above it). */
@@ -68,10 +69,13 @@ export function createHandler(options: HandlerOptions): Handler {
   const streams = options.streams ?? new OpenStreams();
   const limiter = new StreamLimiter(options);
   const routeOptions: LogsRouteOptions = { ...options, streams, limiter };
-  const authorize = createAuthorizer(options.auth);
+  const tokens = options.auth?.tokens?.filter((t) => t !== "") ?? [];
+  // One minter: the sign-in route issues the cookies the authorizer checks.
+  const sessions = tokens.length === 0 ? undefined : createSessionCookies(tokens);
+  const authorize = createAuthorizer(options.auth, sessions);
   const ui = options.ui === false
     ? undefined
-    : createUiRoute({ auth: options.auth, authorize, namespaces: options.namespaces });
+    : createUiRoute({ auth: options.auth, authorize, sessions, namespaces: options.namespaces });
   const maxQuery = options.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
   const maxHeaders = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const handler = async (request: Request, info?: RequestInfo): Promise<Response> => {

@@ -19,23 +19,51 @@
  */
 import type { Authorizer, Credentials } from "../authorizer.ts";
 import { jsonResponse, textResponse } from "../http/text_response.ts";
-import { clearedSessionCookie, createSessionCookies } from "./session_cookie.ts";
+import {
+  clearedSessionCookie,
+  createSessionCookies,
+  type SessionCookies,
+} from "./session_cookie.ts";
 
 /** What the session route needs. */
 export interface SessionRouteOptions {
   readonly auth?: Credentials;
   readonly authorize: Authorizer;
   readonly namespaces?: readonly string[];
+  /** The cookie minter the authorizer checks with (made from `auth.tokens` if not given). */
+  readonly sessions?: SessionCookies;
   /** Wait this long before answering a wrong token (default 300 ms). */
   readonly failureDelayMs?: number;
 }
 
-/** Whether the request comes from a page of this same server (no cross-site sign-in). */
+/**
+ * Whether the request comes from a page of this same server (no cross-site
+ * sign-in). A browser's `Sec-Fetch-Site` decides when it is sent; without
+ * it, the `Origin`'s host must be the request's. Hosts, not origins: behind
+ * a proxy that ends TLS the page is `https://` while the request reaching
+ * the server is `http://`.
+ */
 function sameOrigin(request: Request): boolean {
   const site = request.headers.get("sec-fetch-site");
-  if (site !== null && site !== "same-origin" && site !== "none") return false;
+  if (site !== null) return site === "same-origin" || site === "none";
   const origin = request.headers.get("origin");
-  return origin === null || origin === new URL(request.url).origin;
+  if (origin === null) return true;
+  try {
+    return new URL(origin).host === new URL(request.url).host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the page was loaded over HTTPS (so the cookie is `Secure`): the
+ * request's own scheme, or, behind a proxy that ends TLS, the page's
+ * `Origin` or the proxy's `X-Forwarded-Proto`.
+ */
+function overHttps(request: Request): boolean {
+  return new URL(request.url).protocol === "https:" ||
+    request.headers.get("origin")?.startsWith("https://") === true ||
+    request.headers.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase() === "https";
 }
 
 /** Creates the handler of `/ui/session`. */
@@ -47,10 +75,12 @@ export function createSessionRoute(
     ...(options.auth?.basic === undefined ? [] : ["basic"]),
     ...(tokens.length === 0 ? [] : ["token"]),
   ];
-  const cookies = tokens.length === 0 ? undefined : createSessionCookies(tokens);
+  const cookies = tokens.length === 0
+    ? undefined
+    : options.sessions ?? createSessionCookies(tokens);
   const delay = options.failureDelayMs ?? 300;
   return async (request) => {
-    const secure = new URL(request.url).protocol === "https:";
+    const secure = overHttps(request);
     switch (request.method) {
       case "GET": {
         const signedIn = await options.authorize(request) === undefined;

@@ -15,12 +15,15 @@ import { textResponse } from "../http/text_response.ts";
 import { loadUiAssets, type UiAsset } from "./assets.ts";
 import { UI_SECURITY_HEADERS } from "./security_headers.ts";
 import { createSessionRoute } from "./session_route.ts";
+import type { SessionCookies } from "./session_cookie.ts";
 
 /** What the page's routes need. */
 export interface UiRouteOptions {
   readonly auth?: Credentials;
   readonly authorize: Authorizer;
   readonly namespaces?: readonly string[];
+  /** See `SessionRouteOptions.sessions`. */
+  readonly sessions?: SessionCookies;
   /** See `SessionRouteOptions.failureDelayMs`. */
   readonly failureDelayMs?: number;
 }

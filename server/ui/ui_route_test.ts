@@ -161,6 +161,42 @@ Deno.test("ui session: a token for a cookie, which then opens the log API; sign-
     }),
   );
   assert(secure.headers.get("set-cookie")!.endsWith("; Secure"));
+  // Behind a proxy that ends TLS: the page is https, the request reaching the
+  // server http. Same site by the browser's word, or by host without it;
+  // the cookie is Secure because the page is.
+  for (
+    const headers of <Record<string, string>[]> [
+      { origin: "https://fnlogs.test", "sec-fetch-site": "same-origin" },
+      { origin: "https://fnlogs.test" },
+    ]
+  ) {
+    const proxied = await session({
+      method: "POST",
+      headers: { authorization: "Bearer s3cret", ...headers },
+    });
+    assertEquals(proxied.response.status, 204, JSON.stringify(headers));
+    assert(proxied.response.headers.get("set-cookie")!.endsWith("; Secure"));
+  }
+  const forwarded = await session({
+    method: "POST",
+    headers: { authorization: "Bearer s3cret", "x-forwarded-proto": "https" },
+  });
+  assert(forwarded.response.headers.get("set-cookie")!.endsWith("; Secure"));
+  // Another site stays refused, whatever the scheme or the browser's word.
+  for (
+    const headers of <Record<string, string>[]> [
+      { origin: "https://evil.test" },
+      { origin: "https://fnlogs.test", "sec-fetch-site": "cross-site" },
+      { origin: "https://fnlogs.test", "sec-fetch-site": "same-site" },
+      { origin: "null" },
+    ]
+  ) {
+    const refused = await session({
+      method: "POST",
+      headers: { authorization: "Bearer s3cret", ...headers },
+    });
+    assertEquals(refused.response.status, 403, JSON.stringify(headers));
+  }
   const out = await session({ method: "DELETE" });
   assertEquals(
     [out.response.status, out.response.headers.get("set-cookie")],
