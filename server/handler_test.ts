@@ -243,6 +243,8 @@ Deno.test("createHandler() serves only the allowed namespaces", async () => {
   const ok = await open(new Request(url("/system/logs?name=fn")));
   assertEquals(ok.status, 200);
   await ok.body?.cancel();
+  // The provider is asked for the namespace that was checked, not its own default.
+  assertEquals(provider.opened.at(-1)?.query.namespace, "openfaas-fn");
   const list = await (await open(new Request(url("/system/functions")))).json();
   assertEquals(list.map((f: { name: string }) => f.name), ["fn"]);
 });

@@ -101,7 +101,10 @@ export async function logsRoute(
   request.signal.addEventListener("abort", onRequestAbort, { once: true });
   let source: LogSource;
   try {
-    source = await options.provider.openLogs(query, { signal: abort.signal });
+    // With namespaces restricted, the one checked is the one asked for: a
+    // provider whose default differs from ours (a gateway's) cannot widen it.
+    const asked = options.namespaces === undefined ? query : { ...query, namespace };
+    source = await options.provider.openLogs(asked, { signal: abort.signal });
   } catch (error) {
     request.signal.removeEventListener("abort", onRequestAbort);
     release();
