@@ -64,6 +64,8 @@ export class FakeDocker implements AsyncDisposable {
   running = new Map<string, boolean>();
   logs = new Map<string, Route>();
   events?: Body;
+  /** Makes the body of each `/events` request (instead of the one `events`). */
+  eventsEach?: (url: URL) => Body;
   podman = false;
   requests: URL[] = [];
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
@@ -107,6 +109,9 @@ export class FakeDocker implements AsyncDisposable {
           return value === undefined ? key in c.Labels : c.Labels[key] === value;
         })
       ));
+    }
+    if (url.pathname === "/events" && this.eventsEach !== undefined) {
+      return new Response(this.eventsEach(url).stream, { headers });
     }
     if (url.pathname === "/events" && this.events !== undefined) {
       return new Response(this.events.stream, { headers });

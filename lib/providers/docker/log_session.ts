@@ -18,6 +18,9 @@ import { LineBatchStream } from "../../streams/line_batch_stream.ts";
 import { parseTimestamp } from "../../time/timestamp.ts";
 import type { LogBatch, LogQuery, LogRecord } from "../../types.ts";
 
+/** An events stream up this long was healthy: its end starts the backoff over. */
+const HEALTHY_EVENTS_MS = 10_000;
+
 /** A container of the function, as the session knows it. */
 export interface SessionContainer {
   readonly id: string;
@@ -317,7 +320,13 @@ export class DockerLogSession {
     (async () => {
       const backoff = new Backoff({ initialMs: 100, capMs: 5_000 });
       for (;;) {
-        let delivered = false;
+        // What the daemon replays (events from a second before the last one
+        // seen) is not news: only a later event, or a stream that stayed up
+        // a while, shows it healthy again and starts the backoff over.
+        const from = since;
+        const opened = performance.now();
+        let fresh = false;
+        let ended: string;
         try {
           const response = await client.get("/events", { since, filters: eventFilters }, signal);
           const lines = response.body!
@@ -332,20 +341,22 @@ export class DockerLogSession {
               } catch {
                 continue; // Not an event: skipped.
               }
-              delivered = true;
+              if (typeof event.time === "number" && event.time > from + 1) fresh = true;
               onEvent(event);
             }
           }
           if (signal.aborted) return;
-          onNotice?.("The Docker events stream ended; watching again");
+          ended = "ended";
         } catch (error) {
           if (signal.aborted || error instanceof UpstreamError) throw error;
-          onNotice?.(
-            `The Docker events stream failed (${(error as Error).message}); watching again`,
-          );
+          ended = `failed (${(error as Error).message})`;
         }
-        if (delivered) backoff.reset();
-        await abortableSleep(backoff.next(), signal);
+        if (fresh || performance.now() - opened >= HEALTHY_EVENTS_MS) backoff.reset();
+        const delay = backoff.next();
+        onNotice?.(
+          `The Docker events stream ${ended}; watching again in ${delay} ms (attempt ${backoff.attempt})`,
+        );
+        await abortableSleep(delay, signal);
         if (signal.aborted) return;
       }
     })().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { DockerProvider } from "./provider.ts";
 import { FunctionNotFoundError, InvalidInputError, UpstreamError } from "../../errors.ts";
 import type { LogBatch, LogRecord } from "../../types.ts";
@@ -285,6 +285,48 @@ Deno.test("DockerProvider reads upstream no faster than the reader takes batches
   await provider.close();
 });
 
+Deno.test("DockerProvider backs off further while its events stream ends having replayed only old events", async () => {
+  await using docker = new FakeDocker();
+  const a = docker.add("fn-a", "fn", "running");
+  const body = new Body([soon("hello")]);
+  docker.logs.set(a, () => new Response(body.stream));
+  // A daemon (or a proxy) that ends every events stream at once, after
+  // replaying the one event it has: nothing new, so no reason to hurry.
+  const old = Math.floor(Date.now() / 1000) - 30;
+  docker.eventsEach = () =>
+    new Body([
+      encoder.encode(
+        JSON.stringify({ Type: "container", Action: "start", time: old, Actor: { ID: a } }) + "\n",
+      ),
+    ], true);
+  const notices: string[] = [];
+  let seen: () => void = () => {};
+  const thirdAttempt = new Promise<void>((resolve) => seen = resolve);
+  const provider = new DockerProvider({
+    host: docker.host,
+    reorderWindowMs: 0,
+    onNotice: (m) => {
+      notices.push(m);
+      // (Three restarts at attempt 1 also end the wait, and fail below.)
+      if (notices.filter((n) => n.startsWith("The Docker events")).length >= 3) seen();
+    },
+  });
+  const { stream } = await provider.openLogs({ name: "fn", follow: true });
+  const reader = stream.getReader();
+  assertEquals(texts((await reader.read()).value!), ["hello"]);
+  await thirdAttempt;
+  // Each attempt counted on (it was attempt 1 every time, 100 to 300 ms apart, for ever).
+  assertEquals(
+    notices.filter((m) => m.startsWith("The Docker events stream")).map((m) =>
+      m.replace(/\d+ ms/, "N ms")
+    ).slice(0, 3),
+    [1, 2, 3].map((n) => `The Docker events stream ended; watching again in N ms (attempt ${n})`),
+  );
+  await reader.cancel();
+  await provider.close();
+  await body.cancelled;
+});
+
 Deno.test("DockerProvider watches again when its events stream ends, and fails on an error answer", async () => {
   await using docker = new FakeDocker();
   docker.events = new Body();
@@ -314,7 +356,10 @@ Deno.test("DockerProvider watches again when its events stream ends, and fails o
   }
   const again = docker.requests.filter((u) => u.pathname === "/events")[1];
   assertEquals(again.searchParams.get("since"), String(later - 1));
-  assertEquals(notices.includes("The Docker events stream ended; watching again"), true);
+  assertMatch(
+    notices.join("\n"),
+    /^The Docker events stream ended; watching again in \d+ ms \(attempt 1\)$/m,
+  );
   // A container that starts now is followed through the new events stream.
   const b = docker.add("fn-b", "fn", "running");
   docker.logs.set(b, () => new Response(new Body([soon("b1")]).stream));
