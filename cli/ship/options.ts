@@ -56,6 +56,13 @@ function duration(flag: string, text: string | undefined, fallback: number): num
   }
 }
 
+/** A duration that must be more than zero (a pause between tries, a wait). */
+function positiveDuration(flag: string, text: string | undefined, fallback: number): number {
+  const ms = duration(flag, text, fallback);
+  if (!(ms > 0)) throw new UsageError(`--${flag} must be more than 0, got "${text}"`);
+  return ms;
+}
+
 /**
  * Parses `fnlogs ship` arguments. Throws {@linkcode UsageError} with a clear
  * message.
@@ -138,9 +145,9 @@ export function parseShipOptions(
       duplicateWindowMs: duration("duplicate-window", str("duplicate-window"), 120_000),
     },
     maxInFlight: integerFlag("max-in-flight", str("max-in-flight"), 1) ?? 4096,
-    ackTimeoutMs: duration("ack-timeout", str("ack-timeout"), 5000),
+    ackTimeoutMs: positiveDuration("ack-timeout", str("ack-timeout"), 5000),
     statsIntervalMs: duration("stats-interval", str("stats-interval"), 10_000),
-    discoverIntervalMs: duration("discover-interval", str("discover-interval"), 5000),
-    drainTimeoutMs: duration("drain-timeout", str("drain-timeout"), 30_000),
+    discoverIntervalMs: positiveDuration("discover-interval", str("discover-interval"), 5000),
+    drainTimeoutMs: positiveDuration("drain-timeout", str("drain-timeout"), 30_000),
   };
 }

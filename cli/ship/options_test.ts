@@ -69,9 +69,27 @@ Deno.test("parseShipOptions() refuses what cannot work, with the reason", () => 
     [["--from", "docker", "--to", "nats://a:1", "--stream", "a.b"], /--stream must be/],
     [["--from", "docker", "--to", "nats://a:1", "--max-age", "soon"], /--max-age/],
     [["--from", "docker", "--to", "nats://a:1", "--bogus"], /Unknown option --bogus/],
+    // Zero would resend or list without a pause, for ever.
+    [["--from", "docker", "--to", "nats://a:1", "--ack-timeout", "0s"], /--ack-timeout must be/],
+    [["--from", "docker", "--to", "nats://a:1", "--discover-interval", "0"], /--discover-interval/],
+    [["--from", "docker", "--to", "nats://a:1", "--drain-timeout=-1s"], /--drain-timeout/],
+    // Credentials never shown back, and a bad escape is a usage error, not a crash.
+    [
+      ["--from", "docker", "--to", "http://me:s3cret@a:1"],
+      /^--to: Cannot use NATS URL "http:\/\/\*\*\*@a:1"/,
+    ],
+    [
+      ["--from", "docker", "--to", "nats://me:50%@a:1"],
+      /^--to: Cannot use NATS URL "nats:\/\/\*\*\*@a:1": a user or password has a bad % escape$/,
+    ],
+    [
+      ["--from", "docker", "--to", "nats://t0ken@a b"],
+      /^--to: Cannot parse NATS URL "nats:\/\/\*\*\*@a b"/,
+    ],
   ];
   for (const [args, message] of cases) {
     const error = assertThrows(() => parseShipOptions(args, env()), UsageError);
     assertEquals(message.test(error.message), true, `${args.join(" ")}: ${error.message}`);
+    assertEquals(/s3cret|t0ken|\/\/me:/.test(error.message), false, error.message);
   }
 });
