@@ -172,6 +172,16 @@ Deno.test("parseProviderFlags() reads the openfaas upstream, its credentials and
     UsageError,
     `--upstream must be an http(s) URL, got "not a url"`,
   );
+  assertThrows(
+    () => parse({ upstream: "ftp://me:s3cret@gw" }),
+    UsageError,
+    `--upstream must be an http(s) URL, got "ftp://***@gw"`,
+  );
+  assertThrows(
+    () => parse({ upstream: "http://me:50%@gw" }),
+    UsageError,
+    "--upstream: the URL's user or password has a bad % escape",
+  );
   // Only the openfaas provider checks the URL.
   assertEquals(parse({ provider: "local", upstream: "not a url" }).upstream, undefined);
 });

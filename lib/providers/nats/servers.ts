@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidInputError } from "../../errors.ts";
+import { hideCredentials } from "../../http/hide_credentials.ts";
 
 /** The JetStream stream fnlogs ships to and serves from, by default. */
 export const DEFAULT_STREAM = "FNLOGS";
@@ -16,9 +17,21 @@ export interface NatsServers {
   readonly pass?: string;
 }
 
+/** A credential as written in a URL (`%40` for `@`), decoded. */
+function decodeCredential(text: string, url: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new InvalidInputError(
+      `Cannot use NATS URL "${hideCredentials(url)}": a user or password has a bad % escape`,
+    );
+  }
+}
+
 /**
  * Checks server URLs (each may hold several, comma-separated, as NATS tools
- * write them). Throws {@linkcode InvalidInputError} for anything else.
+ * write them). Throws {@linkcode InvalidInputError} for anything else; its
+ * message never shows a URL's user, password or token.
  *
  * @example
  * ```ts
@@ -39,19 +52,23 @@ export function parseNatsServers(urls: readonly string[]): NatsServers {
     try {
       url = new URL(/^[a-z]+:\/\//i.test(text) ? text : `nats://${text}`);
     } catch {
-      throw new InvalidInputError(`Cannot parse NATS URL "${text}" (expected nats://HOST:PORT)`);
+      throw new InvalidInputError(
+        `Cannot parse NATS URL "${hideCredentials(text)}" (expected nats://HOST:PORT)`,
+      );
     }
     if (!["nats:", "tls:"].includes(url.protocol)) {
       throw new InvalidInputError(
-        `Cannot use NATS URL "${text}": the scheme must be nats:// or tls://`,
+        `Cannot use NATS URL "${hideCredentials(text)}": the scheme must be nats:// or tls://`,
       );
     }
     if (url.hostname === "" || (url.pathname !== "" && url.pathname !== "/") || url.search) {
-      throw new InvalidInputError(`Cannot use NATS URL "${text}" (expected nats://HOST:PORT)`);
+      throw new InvalidInputError(
+        `Cannot use NATS URL "${hideCredentials(text)}" (expected nats://HOST:PORT)`,
+      );
     }
     if (url.username !== "") {
-      user = decodeURIComponent(url.username);
-      pass = decodeURIComponent(url.password);
+      user = decodeCredential(url.username, text);
+      pass = decodeCredential(url.password, text);
     }
     servers.push(`${url.protocol}//${url.hostname}:${url.port || "4222"}`);
   }

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { OpenFaasProvider } from "./provider.ts";
 import { UsageError } from "../../errors.ts";
+import { hideCredentials } from "../../http/hide_credentials.ts";
 import type { GatewayAuth } from "../../gateway/build_log_request.ts";
 import type { ProviderDefinition } from "../provider_definition.ts";
 import { anyText, type ProviderFlag } from "../provider_flag.ts";
@@ -46,18 +46,21 @@ function upstreamOptions(upstream: string, token: string | undefined): OpenFaasO
   try {
     url = new URL(upstream);
   } catch {
-    throw new UsageError(`--upstream must be an http(s) URL, got "${upstream}"`);
+    throw new UsageError(`--upstream must be an http(s) URL, got "${hideCredentials(upstream)}"`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(`--upstream must be an http(s) URL, got "${upstream}"`);
+    throw new UsageError(`--upstream must be an http(s) URL, got "${hideCredentials(upstream)}"`);
   }
   let upstreamAuth: GatewayAuth | undefined;
   if (url.username !== "") {
-    upstreamAuth = {
-      kind: "basic",
-      username: decodeURIComponent(url.username),
-      password: decodeURIComponent(url.password),
-    };
+    let username: string, password: string;
+    try {
+      username = decodeURIComponent(url.username);
+      password = decodeURIComponent(url.password);
+    } catch {
+      throw new UsageError("--upstream: the URL's user or password has a bad % escape");
+    }
+    upstreamAuth = { kind: "basic", username, password };
     url.username = "";
     url.password = "";
   }
@@ -75,12 +78,13 @@ export const openfaasDefinition: ProviderDefinition<"openfaas", OpenFaasOptions>
     if (upstream === undefined) throw new UsageError("--provider openfaas needs --upstream URL");
     return upstreamOptions(upstream, flag(UPSTREAM_TOKEN));
   },
-  create: (options) =>
-    Promise.resolve(
-      new OpenFaasProvider({
-        upstream: options.upstream,
-        auth: options.upstreamAuth,
-        defaultNamespace: options.namespace,
-      }),
-    ),
+  create: async (options) => {
+    // Loaded when used, as the other providers are.
+    const { OpenFaasProvider } = await import("./provider.ts");
+    return new OpenFaasProvider({
+      upstream: options.upstream,
+      auth: options.upstreamAuth,
+      defaultNamespace: options.namespace,
+    });
+  },
 };
