@@ -19,15 +19,17 @@ import { textResponse } from "./http/text_response.ts";
 import { createUiRoute } from "./ui/ui_route.ts";
 import { createSessionCookies } from "./ui/session_cookie.ts";
 
-/** Settings of the whole handler. */
 /** The default longest query string accepted, in bytes (414 above it). */
 export const DEFAULT_MAX_QUERY_BYTES = 4096;
 /** The default largest total of request header names and values, in bytes (431 above it). */
 export const DEFAULT_MAX_HEADER_BYTES = 16_384;
 
+/** Settings of the whole handler. */
 export interface HandlerOptions
   extends Omit<LogsRouteOptions, "streams" | "limiter">, StreamLimits {
+  /** The longest query string accepted, in bytes (default {@linkcode DEFAULT_MAX_QUERY_BYTES}). */
   readonly maxQueryBytes?: number;
+  /** The largest total of request header names and values (default {@linkcode DEFAULT_MAX_HEADER_BYTES}). */
   readonly maxHeaderBytes?: number;
   /** Who gets in to `/system/*` (default: everyone). `/healthz` is always open. */
   readonly auth?: Credentials;
@@ -37,7 +39,6 @@ export interface HandlerOptions
   readonly ui?: boolean;
 }
 
-/** A request handler plus the registry of the log streams it has open. */
 /** What `Deno.serve` tells a handler about the connection. */
 export interface RequestInfo {
   readonly remoteAddr?: Deno.Addr;
@@ -50,6 +51,7 @@ function clientOf(info: RequestInfo | undefined): string | undefined {
   return "hostname" in address ? address.hostname : address.transport;
 }
 
+/** A request handler plus the registry of the log streams it has open. */
 export interface Handler {
   (request: Request, info?: RequestInfo): Promise<Response>;
   readonly streams: OpenStreams;

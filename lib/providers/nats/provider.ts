@@ -381,12 +381,12 @@ export class NatsProvider implements LogProvider {
     return { stream, fromCursor };
   }
 
-  /** Deletes every consumer still open and closes the connection. */
   /** The same as {@linkcode close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
+  /** Deletes every consumer still open and closes the connection. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
