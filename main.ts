@@ -43,10 +43,23 @@ function writeStdout(text: string): void {
   Deno.stdout.writeSync(encoder.encode(text));
 }
 
+/**
+ * Aborted by the first SIGINT or SIGTERM, for a clean stop (a server lets its
+ * streams end, a shipper waits for its acknowledgements); a second one ends
+ * the process at once, as 128 + the signal's number, the way shells report it.
+ */
 function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
-  const stop = () => controller.abort(new DOMException("interrupted", "AbortError"));
+  const codes = { SIGINT: 130, SIGTERM: 143 } as const;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const stop = () => {
+      if (!controller.signal.aborted) {
+        controller.abort(new DOMException("interrupted", "AbortError"));
+        return;
+      }
+      writeStderr(`${signal} again: stopping now`);
+      Deno.exit(codes[signal]);
+    };
     try {
       Deno.addSignalListener(signal, stop);
     } catch {

@@ -99,3 +99,33 @@ Deno.test("fnlogs serve answers bad requests with 4xx and clear text", async () 
     assertEquals((await served.child.status).code, 0);
   }
 });
+
+Deno.test("fnlogs serve: a second SIGTERM while it stops a function that ignores the first exits at once (143), and takes the function along", async () => {
+  const served = await serve(`
+functions:
+  stubborn:
+    fnlogs:
+      command: "trap '' TERM; while true; do echo tick; sleep 0.05; done"
+`);
+  const { child } = served;
+  try {
+    await served.waitForLog(/stubborn-\w+ started/);
+    const replicas = childrenOf(child.pid);
+    assertEquals(replicas.length, 1);
+    child.kill("SIGTERM");
+    // Stopping: the function ignores SIGTERM, so the server waits out its
+    // 2 s grace before SIGKILL. The user does not want to wait.
+    await served.waitForLog(/shutting down/);
+    child.kill("SIGTERM");
+    assertEquals((await child.status).code, 143);
+    await served.waitForLog(/SIGTERM again: stopping now/);
+    assertEquals(served.log.some((l) => l.line.endsWith("stopped")), false);
+    assertEquals(
+      isGone(replicas[0]),
+      true,
+      `the function (pid ${replicas[0]}) outlived the server`,
+    );
+  } finally {
+    await served.stop();
+  }
+});

@@ -240,6 +240,15 @@ export class JournaldProvider implements LogProvider {
         cause: error,
       });
     }
+    // An exit without close() (a second Ctrl-C) takes journalctl --follow along.
+    const onExit = () => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    };
+    globalThis.addEventListener("unload", onExit);
     const stderr = collectStderr(child.stderr);
     const entries = new JournalEntryStream({
       sinceMicros,
@@ -262,6 +271,7 @@ export class JournaldProvider implements LogProvider {
         );
       }
       stopped = true;
+      globalThis.removeEventListener("unload", onExit);
       signal?.removeEventListener("abort", onAbort);
       this.#running.delete(running);
     };

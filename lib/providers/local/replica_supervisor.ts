@@ -201,7 +201,12 @@ export class ReplicaSupervisor {
           message: started,
         });
         const pumps = [this.#pump(child.stdout), this.#pump(child.stderr)];
+        // Its own process group outlives us: an exit without stop() (a second
+        // Ctrl-C, a Deno.exit) takes it along.
+        const onExit = () => killGroup(pid, "SIGKILL");
+        globalThis.addEventListener("unload", onExit);
         exit = await child.status;
+        globalThis.removeEventListener("unload", onExit);
         this.#child = undefined;
         killGroup(pid, "SIGKILL");
         await Promise.all(pumps);
