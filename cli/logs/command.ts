@@ -9,16 +9,17 @@ import { createProvider } from "../../lib/providers/mod.ts";
 import { ConnectError, HttpStatusError } from "../../lib/errors.ts";
 import { type FollowEvent, followLogBatches } from "../../lib/client/follow_logs.ts";
 import { listGatewayFunctions } from "../../lib/gateway/list_functions.ts";
-import { renderMessage, type RenderOptions } from "../../lib/render/render_message.ts";
 import { notice } from "./notice.ts";
 import { sinceOf } from "./since_of.ts";
-import type { LogBatch, LogProvider, LogRecord } from "../../lib/types.ts";
+import type { LogBatch, LogProvider } from "../../lib/types.ts";
 import { BatchWriter } from "./batch_writer.ts";
-import { colorize, shouldColor } from "./colors.ts";
+import { shouldColor } from "./colors.ts";
+import { makeRenderer } from "./batch_renderer.ts";
+import { makeFilter } from "./batch_filter.ts";
 import { LOGS_HELP } from "./help.ts";
 import { type LogsOptions, parseLogsOptions } from "./options.ts";
 import { mergeBatches } from "./merge_batches.ts";
-import { type LineRenderer, lineRenderer, pushedFilter, shapeBatches } from "./structured.ts";
+import { lineRenderer, pushedFilter, shapeBatches } from "./structured.ts";
 import { mergeLogStreams } from "../../lib/streams/merge_log_streams.ts";
 import { type GatewayTarget, resolveTargets } from "./targets.ts";
 import { ResumeFile } from "./resume_file.ts";
@@ -60,64 +61,6 @@ export type LogsOutcome =
 
 const NO_TLS_WARNING =
   "WARNING! You are not using an encrypted connection to the gateway, consider using HTTPS.";
-
-/** Renders a batch into one string: faas-cli's bytes, or prefixed lines for several functions. */
-function makeRenderer(
-  options: LogsOptions,
-  several: boolean,
-  color: boolean,
-  renderLine: LineRenderer = renderMessage,
-): (batch: readonly LogRecord[]) => string {
-  const render: RenderOptions = {
-    output: options.output,
-    timeFormat: options.timeFormat,
-    showName: options.showName,
-    showInstance: options.showInstance,
-  };
-  if (!several || options.output === "json" || options.template !== undefined) {
-    return (batch) => {
-      let text = "";
-      for (let i = 0; i < batch.length; i++) text += renderLine(batch[i], render);
-      return text;
-    };
-  }
-  if (options.output === "keyvalue") {
-    const withIds = { ...render, showName: true, showInstance: true };
-    return (batch) => {
-      let text = "";
-      for (let i = 0; i < batch.length; i++) text += renderLine(batch[i], withIds);
-      return text;
-    };
-  }
-  const bare = { ...render, showName: false, showInstance: false };
-  const prefixes = new Map<string, string>();
-  return (batch) => {
-    let text = "";
-    for (let i = 0; i < batch.length; i++) {
-      const m = batch[i];
-      const key = m.name + "\u0000" + m.instance;
-      let prefix = prefixes.get(key);
-      if (prefix === undefined) {
-        prefix = `${m.name} (${m.instance}) `;
-        if (color) prefix = colorize(prefix, key);
-        if (prefixes.size < 10_000) prefixes.set(key, prefix);
-      }
-      text += prefix + renderLine(m, bare);
-    }
-    return text;
-  };
-}
-
-/** Keeps what `--instance-filter`, `--grep` and `--exclude` let through. */
-function makeFilter(options: LogsOptions): ((batch: LogBatch) => LogBatch) | undefined {
-  const { instanceFilter, grep, exclude } = options;
-  if (instanceFilter === undefined && grep.length === 0 && exclude.length === 0) return undefined;
-  const keep = (m: LogRecord) =>
-    (instanceFilter === undefined || m.instance === instanceFilter) &&
-    (grep.length === 0 || grep.some((re) => re.test(m.text))) &&
-    !exclude.some((re) => re.test(m.text));
-  return (batch) => batch.filter(keep);
-}
 
 /**
  * Runs `fnlogs logs ARGS`: parses the flags (throws {@linkcode UsageError}),
