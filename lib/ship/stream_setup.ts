@@ -38,26 +38,49 @@ const NANOS = 1_000_000;
 const TRANSIENT = /timeout|temporarily unavailable|no responders|\b503\b/i;
 
 /**
+ * Too few servers for the replicas asked: for good when the cluster is that
+ * small, for a moment while it forms (servers started together). Asked
+ * again for this long, then it is an error.
+ */
+const PLACEMENT = /no suitable peers/i;
+const PLACEMENT_PATIENCE_MS = 30_000;
+
+/**
  * Makes the stream when it is missing; says (through `notice`) when it
  * exists with other settings, and keeps those. While the broker answers
  * that it is not ready (a cluster electing its leader), asks again with
- * backoff. Throws {@linkcode UpstreamError} when the broker refuses (no
- * JetStream, no permission, more replicas than servers).
+ * backoff; too few servers for the replicas is asked again for 30 s (a
+ * cluster forming), then refused. Throws {@linkcode UpstreamError} when the
+ * broker refuses (no JetStream, no permission, more replicas than servers).
  */
 export async function ensureStream(
   jsm: JetStreamManager,
   settings: StreamSettings,
   notice: (message: string) => void,
   signal?: AbortSignal,
+  placementPatienceMs: number = PLACEMENT_PATIENCE_MS,
 ): Promise<void> {
   const backoff = new Backoff({ initialMs: 250, capMs: 5000 });
+  const started = performance.now();
   for (;;) {
     try {
       return await ensureStreamOnce(jsm, settings, notice);
     } catch (error) {
-      if (!TRANSIENT.test(`${error} ${error instanceof Error ? error.cause : ""}`)) throw error;
+      const text = `${error} ${error instanceof Error ? error.cause : ""}`;
+      let hint = "";
+      if (PLACEMENT.test(text)) {
+        if (performance.now() - started >= placementPatienceMs) {
+          throw new UpstreamError(
+            `${describeError(error)} (--replicas ${settings.replicas} needs at least ` +
+              `${settings.replicas} JetStream servers in the cluster)`,
+            undefined,
+            { cause: error },
+          );
+        }
+        hint = " (a cluster still forming?)";
+      } else if (!TRANSIENT.test(text)) throw error;
       const delay = backoff.next();
-      notice(`${describeError(error)}; asking again in ${delay} ms`);
+      notice(`${describeError(error)}${hint}; asking again in ${delay} ms`);
       await abortableSleep(delay, signal);
       signal?.throwIfAborted();
     }
