@@ -41,6 +41,8 @@ export interface FakePodOptions {
   readonly waiting?: string;
   /** Initial log lines: `[RFC3339NanoFixed timestamp, text]`. */
   readonly logs?: readonly (readonly [string, string])[];
+  /** `metadata.annotations` (sidecar injectors write big ones). */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 interface Pod {
@@ -53,6 +55,7 @@ interface Pod {
   readonly logs: [string, string][];
   rv: number;
   readonly uid: string;
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 interface Stream {
@@ -165,6 +168,7 @@ export class FakeKubeApi {
       logs: (options.logs ?? []).map(([ts, text]) => [ts, text]),
       rv: 0,
       uid: `6c1a2f0e-0000-4000-8000-${String(++this.#uid).padStart(12, "0")}`,
+      annotations: options.annotations,
     };
     this.#pods.set(`${namespace}/${name}`, pod);
     this.#event("ADDED", pod);
@@ -496,6 +500,7 @@ export class FakeKubeApi {
         resourceVersion: String(p.rv),
         creationTimestamp: "2024-01-01T00:00:00Z",
         labels: { faas_function: p.fn, "pod-template-hash": hash },
+        ...(p.annotations === undefined ? {} : { annotations: p.annotations }),
       },
       spec: {
         containers: [{

@@ -8,6 +8,7 @@ import { abortableSleep, defaultSetTimer, type SetTimer } from "../../async/abor
 import { Backoff } from "../../async/backoff.ts";
 import type { KubeList, KubePod, KubernetesApi } from "./api.ts";
 import { LineBatchStream } from "../../streams/line_batch_stream.ts";
+import { describeError, UpstreamError } from "../../errors.ts";
 
 /** A change to one pod. */
 export interface PodEvent {
@@ -75,16 +76,40 @@ function parseEvent(line: string): WatchEvent | undefined {
   return value as WatchEvent;
 }
 
+/** Whether a failed request is worth another try: no answer, 408, 429 or 5xx. */
+function retryable(error: unknown): boolean {
+  if (!(error instanceof UpstreamError) || error.status === undefined) return true;
+  return error.status === 408 || error.status === 429 || error.status >= 500;
+}
+
+/**
+ * The longest watch line read whole. An API object is at most about 1.5 MiB
+ * (etcd's request limit), so no event is cut; a longer line is not an event.
+ */
+const MAX_EVENT_LENGTH = 8 * 1024 * 1024;
+
+/**
+ * How long the server keeps one watch open (`timeoutSeconds`), spread
+ * between 5 and 10 minutes as client-go does: a connection that died
+ * without a FIN (a NAT forgetting it) is replaced in that time at worst.
+ */
+function watchTimeoutSeconds(): string {
+  return String(300 + Math.floor(Math.random() * 300));
+}
+
 /**
  * Watches `GET /api/v1/namespaces/NS/pods?labelSelector=...&watch=1
  * &resourceVersion=RV&allowWatchBookmarks=true` (one JSON event per line)
  * until `signal` aborts. A watch the server ends is resumed from the last
- * resource version seen (bookmarks included); one cut or refused with 5xx is
+ * resource version seen (bookmarks included); the server ends each watch
+ * after 5 to 10 minutes (`timeoutSeconds`); one cut or refused with 5xx is
  * resumed after a backoff delay; an expired resource version (`410`, as the
  * HTTP status or as an `ERROR` event) leads to a new list passed to
- * `onRelist`, then a watch from its version. A line that is not a usable
- * event is skipped and reported to `onSkip`. 401, 403 and other 4xx reject
- * the returned promise with an `UpstreamError`; an abort resolves it.
+ * `onRelist` (asked again while it fails for a moment), then a watch from its
+ * version. A line that is not a usable event is skipped and reported to
+ * `onSkip` (lines up to 8 MiB are read whole, so no pod's event is cut into
+ * one). 401, 403 and other 4xx reject the returned promise with an
+ * `UpstreamError`; an abort resolves it.
  */
 export async function watchPods(options: WatchPodsOptions): Promise<void> {
   const { api, signal, labelSelector } = options;
@@ -96,10 +121,26 @@ export async function watchPods(options: WatchPodsOptions): Promise<void> {
   const path = `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/pods`;
   let resourceVersion = options.resourceVersion;
 
+  // A list that fails for a moment (a cut, a 5xx, an API server restarting)
+  // is asked again; only a refusal (401, 403, another 4xx) ends the watch.
   const relist = async () => {
-    const list = await api.getJson<KubeList<KubePod>>(path, { labelSelector }, signal);
-    options.onRelist(list.items);
-    resourceVersion = list.metadata.resourceVersion ?? "";
+    for (;;) {
+      let list: KubeList<KubePod>;
+      try {
+        list = await api.getJson<KubeList<KubePod>>(path, { labelSelector }, signal);
+      } catch (error) {
+        if (signal.aborted || !retryable(error)) throw error;
+        options.onNotice?.(
+          `pod watch: listing pods again failed (${describeError(error)}); trying again`,
+        );
+        await abortableSleep(backoff.next(), signal, setTimer);
+        if (signal.aborted) return;
+        continue;
+      }
+      options.onRelist(list.items);
+      resourceVersion = list.metadata.resourceVersion ?? "";
+      return;
+    }
   };
 
   try {
@@ -117,6 +158,7 @@ export async function watchPods(options: WatchPodsOptions): Promise<void> {
           watch: "1",
           resourceVersion,
           allowWatchBookmarks: "true",
+          timeoutSeconds: watchTimeoutSeconds(),
         }, { signal });
       } catch (error) {
         if (signal.aborted) return;
@@ -139,7 +181,7 @@ export async function watchPods(options: WatchPodsOptions): Promise<void> {
         await api.fail(response);
       }
       const lines = response.body!.pipeThrough(new TextDecoderStream())
-        .pipeThrough(new LineBatchStream()).getReader();
+        .pipeThrough(new LineBatchStream({ maxLineLength: MAX_EVENT_LENGTH })).getReader();
       let outcome: "ended" | "expired" | "failed" = "ended";
       try {
         read: for (;;) {
