@@ -23,7 +23,9 @@ export interface LogStreamMergerOptions {
    * {@linkcode DEFAULT_REORDER_WINDOW_MS}; `0` passes records on in arrival
    * order without holding any. A record is released sooner when every
    * instance that may still write has a record waiting (then nothing earlier
-   * can come), so a single busy instance is never delayed.
+   * can come), so a single busy instance is never delayed. `Infinity`
+   * holds records until then whatever the time (histories: every source
+   * ends, so the order is exact up to `maxHeld`).
    */
   readonly reorderWindowMs?: number;
   /**
@@ -235,7 +237,7 @@ export class LogStreamMerger {
   }
 
   #armTimer(): void {
-    if (this.#window === 0) return;
+    if (this.#window === 0 || this.#window === Infinity) return;
     let earliest = Infinity;
     for (const s of this.#sources) {
       if (s.queue.length > 0 && s.queue[0].arrival < earliest) earliest = s.queue[0].arrival;

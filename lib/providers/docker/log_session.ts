@@ -111,7 +111,8 @@ export class DockerLogSession {
     this.#listedAt = { seconds, nanos: Math.round((init.listedAt - seconds * 1000) * 1e6) };
     for (const container of init.containers) this.#track(container);
     this.#fanIn = new InstanceFanIn({
-      reorderWindowMs: init.reorderWindowMs,
+      // A history's sources all end: merged exactly, whichever answers first.
+      reorderWindowMs: init.query.follow ? init.reorderWindowMs : Infinity,
       signal: init.signal,
       start: () => this.#start(),
     });

@@ -57,6 +57,31 @@ Deno.test("DockerProvider merges history and keeps the last N overall", async ()
   await provider.close();
 });
 
+Deno.test("DockerProvider: a whole history across containers is in order whichever answers first", async () => {
+  await using docker = new FakeDocker();
+  const a = docker.add("fn-a", "fn");
+  const b = docker.add("fn-b", "fn");
+  // fn-a's answer is slow: its lines come only once fn-b's answer was read to its end.
+  const bodyB = new Body(history([[2, "b2"], [4, "b4"]]));
+  const bodyA = new Body();
+  docker.logs.set(b, () => new Response(bodyB.stream));
+  docker.logs.set(a, () => new Response(bodyA.stream));
+  const provider = new DockerProvider({ host: docker.host, reorderWindowMs: 0 });
+  const { stream } = await provider.openLogs({ name: "fn", follow: false });
+  const reader = stream.getReader();
+  const first = reader.read();
+  while (bodyB.pulls === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  bodyB.controller.close();
+  for (const chunk of history([[1, "a1"], [3, "a3"]])) bodyA.controller.enqueue(chunk);
+  bodyA.controller.close();
+  const records: LogRecord[] = [...(await first).value ?? []];
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    records.push(...next.value);
+  }
+  assertEquals(texts(records), ["a1", "b2", "a3", "b4"]);
+  await provider.close();
+});
+
 Deno.test("DockerProvider filters since to the nanosecond and sends it exactly", async () => {
   await using docker = new FakeDocker();
   const id = docker.add("fn-1", "fn");

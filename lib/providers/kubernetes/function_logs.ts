@@ -122,7 +122,8 @@ export async function openFunctionLogs(init: FunctionLogsInit): Promise<Readable
   }
 
   const fanIn = new InstanceFanIn({
-    reorderWindowMs: o.reorderWindowMs,
+    // A history's sources all end: merged exactly, whichever pod answers first.
+    reorderWindowMs: query.follow ? o.reorderWindowMs : Infinity,
     signal,
     onStop: init.onStop,
     start: () => history,

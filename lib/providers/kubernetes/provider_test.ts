@@ -64,3 +64,43 @@ Deno.test("KubernetesProvider.fromKubeConfig() explains insecure-skip-tls-verify
     await api.close();
   }
 });
+
+Deno.test("KubernetesProvider: a history across pods is in timestamp order whichever pod answers first", async () => {
+  const api = FakeKubeApi.start();
+  const ts = (s: number) => `2024-01-01T00:00:0${s}.000000000Z`;
+  api.addPod("openfaas-fn", "env-a", { logs: [[ts(1), "a1"], [ts(3), "a3"]] });
+  api.addPod("openfaas-fn", "env-b", { logs: [[ts(2), "b2"], [ts(4), "b4"]] });
+  // env-a's kubelet is slow: its lines come only after env-b's answer ended.
+  let bEnded: () => void = () => {};
+  const bDone = new Promise<void>((resolve) => bEnded = resolve);
+  const slowA: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = String(input);
+    if (url.includes("/pods/env-b/log")) {
+      return new Response(response.body!.pipeThrough(new TransformStream({ flush: bEnded })));
+    }
+    if (!url.includes("/pods/env-a/log")) return response;
+    const held = new TransformStream<Uint8Array, Uint8Array>({
+      async transform(chunk, controller) {
+        await bDone;
+        controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body!.pipeThrough(held));
+  };
+  // No reorder window at all: a history must not need one.
+  const provider = new KubernetesProvider({ server: api.url, fetch: slowA, reorderWindowMs: 0 });
+  try {
+    for (const tail of [undefined, 100]) {
+      const { stream } = await provider.openLogs({ name: "env", follow: false, tail });
+      assertEquals(
+        (await Array.fromAsync(stream)).flat().map((r) => r.text),
+        ["a1", "b2", "a3", "b4"],
+        `tail ${tail}`,
+      );
+    }
+  } finally {
+    await provider.close();
+    await api.close();
+  }
+});
