@@ -305,12 +305,16 @@ export class KubernetesPodLogs {
         const t = parseTimestamp(raw);
         if (t !== undefined && this.#skip(t)) continue;
       }
-      if (raw === this.#lastRaw) this.#lastCount++;
-      else {
-        this.#lastRaw = raw;
-        this.#lastCount = 1;
-      }
       const timestamp = toWireTimestamp(raw);
+      // The resume point: the last line with a timestamp (one without cannot
+      // be asked after, and would make the next request replay everything).
+      if (timestamp !== "") {
+        if (raw === this.#lastRaw) this.#lastCount++;
+        else {
+          this.#lastRaw = raw;
+          this.#lastCount = 1;
+        }
+      }
       out.push({
         name,
         namespace,

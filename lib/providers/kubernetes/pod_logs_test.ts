@@ -142,3 +142,31 @@ Deno.test("KubernetesPodLogs reads upstream only as its reader pulls", async () 
     await api.waitFor(() => api.openLogStreams() === 0);
   });
 });
+
+Deno.test("KubernetesPodLogs resumes after the last line with a timestamp when the last one has none", async () => {
+  await withPod(async (api, open) => {
+    api.addPod(NS, "env-1", {
+      logs: [
+        ["2024-01-01T00:00:01.000000000Z", "one"],
+        ["2024-01-01T00:00:02.000000000Z", "two"],
+        ["garbage", "without a timestamp"],
+      ],
+    });
+    const reader = open({ backoff: { next: () => 0, reset() {} } }).stream.getReader();
+    const texts: string[] = [];
+    while (texts.length < 3) texts.push(...(await reader.read()).value!.map((r) => r.text));
+    // The connection is cut; the pod lives on and writes one more line.
+    api.endLogStreams(NS, "env-1");
+    api.appendLog(NS, "env-1", ["2024-01-01T00:00:03.000000000Z", "three"]);
+    while (texts.length < 4) texts.push(...(await reader.read()).value!.map((r) => r.text));
+    // Nothing replayed: the second request asked from "two" (it asked from the start).
+    assertEquals(texts, ["one", "two", "garbage without a timestamp", "three"]);
+    const logRequests = api.requests.filter((r) => r.includes("/log"));
+    assertEquals(logRequests.length, 2);
+    assertEquals(
+      new URLSearchParams(logRequests[1].split("?")[1]).get("sinceTime"),
+      "2024-01-01T00:00:02Z",
+    );
+    await reader.cancel();
+  });
+});
