@@ -81,6 +81,17 @@ export interface KubernetesApiOptions {
 /** The most of an error body that is read. */
 const MAX_ERROR_BODY = 64 * 1024;
 
+/** `value` awaited, or the signal's reason as soon as it aborts. */
+function abortable<T>(value: T | Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined || !(value instanceof Promise)) return Promise.resolve(value);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    value.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /**
  * A thin client for the Kubernetes API: builds URLs, adds credentials,
  * retries once after a 401 with fresh credentials, and reads `Status`
@@ -149,7 +160,8 @@ export class KubernetesApi {
   ): Promise<Response> {
     const headers = new Headers(init.headers);
     if (!headers.has("Accept")) headers.set("Accept", "application/json");
-    const authorization = await this.#options.authorization?.();
+    // A credential plugin may take a while: a request given up meanwhile ends now.
+    const authorization = await abortable(this.#options.authorization?.(), init.signal);
     if (authorization !== undefined) headers.set("Authorization", authorization);
     try {
       return await this.#fetch(url, { headers, signal: init.signal, client: this.#options.client });

@@ -56,3 +56,20 @@ Deno.test("KubernetesApi.get() says which server it cannot reach", async () => {
   abort.abort(new Error("stop"));
   await assertRejects(() => client.get("/api", {}, { signal: abort.signal }), Error, "stop");
 });
+
+Deno.test("KubernetesApi: a request given up while its credential is fetched ends at once", async () => {
+  let asked = 0;
+  const api = new KubernetesApi({
+    server: "http://127.0.0.1:9",
+    // A credential plugin that never answers.
+    authorization: () => {
+      asked++;
+      return new Promise<string>(() => {});
+    },
+  });
+  const controller = new AbortController();
+  const request = api.get("/api/v1/namespaces", {}, { signal: controller.signal });
+  controller.abort(new DOMException("the client went away", "AbortError"));
+  await assertRejects(() => request, DOMException, "the client went away");
+  assertEquals(asked, 1);
+});

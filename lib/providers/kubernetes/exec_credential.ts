@@ -42,23 +42,37 @@ export interface KubernetesExecCredentialOptions {
   readonly runCommand?: RunCommand;
   /** Epoch ms (default `Date.now`). */
   readonly now?: () => number;
+  /** Stop the default plugin runner's plugin after this long (default {@linkcode EXEC_PLUGIN_TIMEOUT_MS}). */
+  readonly timeoutMs?: number;
 }
 
 /** Fetch a credential this long before it expires (ms). */
 const EXPIRY_MARGIN_MS = 10_000;
 
+/**
+ * A plugin still running after this long is stopped (ms): one waiting for a
+ * login nobody will type would otherwise hold every request.
+ */
+export const EXEC_PLUGIN_TIMEOUT_MS = 30_000;
+
 async function defaultRunCommand(
   command: string,
   args: readonly string[],
   env: Record<string, string>,
+  timeoutMs: number,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const signal = AbortSignal.timeout(timeoutMs);
   const output = await new Deno.Command(command, {
     args: [...args],
     env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    signal,
   }).output();
+  if (signal.aborted) {
+    throw new Error(`it did not answer within ${timeoutMs / 1000} s and was stopped`);
+  }
   const decoder = new TextDecoder();
   return {
     code: output.code,
@@ -98,7 +112,9 @@ export class KubernetesExecCredential {
   /** Wraps one plugin configuration. */
   constructor(config: KubeExecConfig, options: KubernetesExecCredentialOptions = {}) {
     this.#config = config;
-    this.#run = options.runCommand ?? defaultRunCommand;
+    const timeoutMs = options.timeoutMs ?? EXEC_PLUGIN_TIMEOUT_MS;
+    this.#run = options.runCommand ??
+      ((command, args, env) => defaultRunCommand(command, args, env, timeoutMs));
     this.#now = options.now ?? Date.now;
   }
 
@@ -123,9 +139,14 @@ export class KubernetesExecCredential {
     try {
       result = await this.#run(command, args, env);
     } catch (error) {
-      throw new UpstreamError(`Cannot run the exec credential plugin "${command}"`, undefined, {
-        cause: error,
-      });
+      const why = error instanceof Error ? `: ${error.message}` : "";
+      throw new UpstreamError(
+        `Cannot run the exec credential plugin "${command}"${why}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
     }
     if (result.code !== 0) {
       throw new UpstreamError(

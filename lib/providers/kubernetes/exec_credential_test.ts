@@ -1,6 +1,7 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import { UpstreamError } from "../../errors.ts";
 import { KubernetesExecCredential } from "./exec_credential.ts";
+import { isGone } from "../../../tests/helpers/process_state.ts";
 
 Deno.test("KubernetesExecCredential runs a real plugin with KUBERNETES_EXEC_INFO", async () => {
   const plugin = new KubernetesExecCredential({
@@ -55,4 +56,26 @@ Deno.test("KubernetesExecCredential rejects output without a credential", async 
     },
   );
   await assertRejects(() => missing.get(), UpstreamError, `Cannot run the exec credential plugin`);
+});
+
+Deno.test("KubernetesExecCredential stops a plugin that does not answer, with the reason", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const plugin = new KubernetesExecCredential({
+      apiVersion: "client.authentication.k8s.io/v1",
+      command: "sh",
+      // Waits for a login nobody types.
+      args: ["-c", `echo $$ > ${dir}/pid; exec sleep 30`],
+      env: {},
+    }, { timeoutMs: 300 });
+    await assertRejects(
+      () => plugin.get(),
+      UpstreamError,
+      `Cannot run the exec credential plugin "sh": it did not answer within 0.3 s and was stopped`,
+    );
+    const pid = Number(await Deno.readTextFile(`${dir}/pid`));
+    assertEquals(isGone(pid), true, `the plugin (pid ${pid}) still runs`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
