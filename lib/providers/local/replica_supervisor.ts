@@ -67,6 +67,12 @@ export interface ReplicaSupervisorOptions {
   readonly stopGraceMs?: number;
 }
 
+/**
+ * How long the pipes are read after the process exited: enough for what it
+ * wrote, not for a descendant that escaped the group and keeps them open.
+ */
+const PIPE_DRAIN_MS = 200;
+
 function killGroup(pid: number, signal: Deno.Signal): void {
   try {
     Deno.kill(Deno.build.os === "windows" ? pid : -pid, signal);
@@ -200,7 +206,11 @@ export class ReplicaSupervisor {
           pid,
           message: started,
         });
-        const pumps = [this.#pump(child.stdout), this.#pump(child.stderr)];
+        const drain = new AbortController();
+        const pumps = [
+          this.#pump(child.stdout, drain.signal),
+          this.#pump(child.stderr, drain.signal),
+        ];
         // Its own process group outlives us: an exit without stop() (a second
         // Ctrl-C, a Deno.exit) takes it along.
         const onExit = () => killGroup(pid, "SIGKILL");
@@ -209,7 +219,11 @@ export class ReplicaSupervisor {
         globalThis.removeEventListener("unload", onExit);
         this.#child = undefined;
         killGroup(pid, "SIGKILL");
+        // Read what it wrote to the end; a descendant that left the group
+        // (setsid) and holds the pipes open is not waited for past this.
+        const timer = setTimeout(() => drain.abort(), PIPE_DRAIN_MS);
         await Promise.all(pumps);
+        clearTimeout(timer);
         what = exit.signal !== null
           ? `exited on signal ${exit.signal}`
           : `exited with code ${exit.code}`;
@@ -240,11 +254,11 @@ export class ReplicaSupervisor {
     }
   }
 
-  async #pump(stream: ReadableStream<Uint8Array>): Promise<void> {
+  async #pump(stream: ReadableStream<Uint8Array>, signal: AbortSignal): Promise<void> {
     const { instance, onLines, maxLineLength } = this.#options;
     try {
       const lines = stream
-        .pipeThrough(new TextDecoderStream())
+        .pipeThrough(new TextDecoderStream(), { signal })
         .pipeThrough(new LineBatchStream({ maxLineLength }));
       for await (const batch of lines) onLines(instance, batch);
     } catch {

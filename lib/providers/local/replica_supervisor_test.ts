@@ -150,3 +150,29 @@ Deno.test("ReplicaSupervisor kills what a replica left behind when it exits", as
     "[fnlogs] fn-abcde exited with code 2; not restarting (restart: never)",
   );
 });
+
+Deno.test("ReplicaSupervisor notes the exit of a replica whose escaped descendant holds its pipes", async () => {
+  // The helper leaves the process group (setsid), so the group kill misses
+  // it, and it keeps stdout and stderr open for 30 s.
+  const h = harness({
+    argv: [
+      "sh",
+      "-c",
+      "echo hi; setsid sh -c 'echo escaped $$; exec sleep 30' & sleep 0.2; exit 3",
+    ],
+    restart: "never",
+  });
+  h.replica.start();
+  const escaped = Number((await h.line((l) => l.startsWith("escaped "))).split(" ")[1]);
+  try {
+    // (It waited for the descendant's 30 s before: no exit notice, no restart.)
+    await h.replica.done;
+    assertEquals(h.lines, [
+      "hi",
+      `escaped ${escaped}`,
+      "[fnlogs] fn-abcde exited with code 3; not restarting (restart: never)",
+    ]);
+  } finally {
+    Deno.kill(escaped, "SIGKILL");
+  }
+});
