@@ -36,20 +36,39 @@ export async function* mergeBatches<T>(
   options: MergeBatchesOptions = {},
 ): AsyncGenerator<T> {
   const iterators = sources.map((source) => source[Symbol.asyncIterator]());
-  type Step = { index: number; result: IteratorResult<T> };
+  // A step never rejects: a source that fails while the consumer is busy
+  // with another's item is held as a value (not an unhandled rejection that
+  // ends the process) and thrown when the race reaches it.
+  type Step =
+    | { index: number; result: IteratorResult<T>; failed?: undefined }
+    | { index: number; failed: { error: unknown } };
   const pending = new Map<number, Promise<Step>>();
-  const pull = (index: number) =>
-    pending.set(index, iterators[index].next().then((result) => ({ index, result })));
+  const pull = (index: number) => {
+    // Re-inserted at the end: with every source ready, the race takes them
+    // in turn, so one busy source cannot starve the others.
+    pending.delete(index);
+    pending.set(
+      index,
+      iterators[index].next().then(
+        (result): Step => ({ index, result }),
+        (error: unknown): Step => ({ index, failed: { error } }),
+      ),
+    );
+  };
   iterators.forEach((_, index) => pull(index));
   try {
     while (pending.size > 0) {
-      const { index, result } = await Promise.race(pending.values());
-      if (result.done) {
-        pending.delete(index);
+      const step = await Promise.race(pending.values());
+      if (step.failed !== undefined) {
+        pending.delete(step.index);
+        throw step.failed.error;
+      }
+      if (step.result.done) {
+        pending.delete(step.index);
         continue;
       }
-      pull(index);
-      yield result.value;
+      pull(step.index);
+      yield step.result.value;
     }
   } finally {
     if (pending.size > 0) {
