@@ -61,8 +61,16 @@ export class UpstreamError extends Error {
 export class ConnectError extends Error {
   /** Always `"ConnectError"`. */
   override name = "ConnectError";
-  /** The gateway's URL; the network error as `options.cause`. */
-  constructor(readonly url: string, options?: ErrorOptions) {
+  /**
+   * The gateway's URL; the network error as `options.cause`; `afterRequest`
+   * when the connection was made and the request sent, and it was closed
+   * before any answer (a cut worth another try, not a wrong URL).
+   */
+  constructor(
+    readonly url: string,
+    options?: ErrorOptions,
+    readonly afterRequest: boolean = false,
+  ) {
     super(`Cannot connect to OpenFaaS on URL: ${url}`, options);
   }
 }

@@ -6,7 +6,9 @@
  * @module
  */
 import { buildLogRequest } from "../gateway/build_log_request.ts";
+import { UnexpectedBodyError } from "../wire/log_body_decoder.ts";
 import {
+  ConnectError,
   FunctionNotFoundError,
   HttpStatusError,
   InvalidInputError,
@@ -31,9 +33,11 @@ export interface Source {
 
 /**
  * Whether to try again after `error`. Before the first successful answer
- * only 429 and 503 are retried (a wrong URL, name or token fails at once,
- * as faas-cli does); afterwards network errors, cuts, idle timeouts, 5xx,
- * 408 and 429 are retried, and other 4xx are fatal.
+ * only 429, 503, idle timeouts and a connection closed after the request
+ * went out (a gateway's write timeout on a quiet function) are retried (a
+ * wrong URL, name or token fails at once, as faas-cli does); afterwards
+ * network errors, cuts, idle timeouts, 5xx, 408 and 429 are retried, and
+ * other 4xx and a body that is not a log stream are fatal.
  */
 export function retryable(error: unknown, connected: boolean): boolean {
   if (error instanceof HttpStatusError) {
@@ -43,10 +47,12 @@ export function retryable(error: unknown, connected: boolean): boolean {
   }
   if (
     error instanceof FunctionNotFoundError || error instanceof NamespaceNotAllowedError ||
-    error instanceof InvalidInputError || error instanceof UsageError
+    error instanceof InvalidInputError || error instanceof UsageError ||
+    error instanceof UnexpectedBodyError
   ) {
     return false;
   }
+  if (error instanceof ConnectError && error.afterRequest) return true;
   return connected || error instanceof IdleTimeoutError;
 }
 

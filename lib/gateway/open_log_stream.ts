@@ -7,7 +7,7 @@
  */
 import type { LogRequest } from "./build_log_request.ts";
 import { ConnectError, HttpStatusError } from "../errors.ts";
-import { httpGet, httpTargetOf } from "../http/http_get.ts";
+import { ClosedBeforeAnswerError, httpGet, httpTargetOf } from "../http/http_get.ts";
 import { proxyFor } from "../http/proxy_for.ts";
 import { LogBodyDecoder, type LogBodyFormat } from "../wire/log_body_decoder.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
@@ -23,6 +23,8 @@ export type ResumeMode = "cursor" | "since" | "none";
 export const DEFAULT_EVENT_STREAM_IDLE_TIMEOUT_MS = 45_000;
 /** How much of an error body is kept for the message. */
 const MAX_ERROR_BODY = 64 * 1024;
+/** How long an error body may stay silent when no idle timeout is set. */
+const ERROR_BODY_TIMEOUT_MS = 10_000;
 
 /** No byte arrived for longer than the idle timeout; the request was aborted. */
 export class IdleTimeoutError extends Error {
@@ -167,25 +169,73 @@ function resumeMode(value: unknown): ResumeMode | undefined {
   return text === "cursor" || text === "since" || text === "none" ? text : undefined;
 }
 
-/** Sends the request with `fetch` or straight over a socket (see {@linkcode OpenLogStreamOptions.fetch}). */
-function send(options: OpenLogStreamOptions, signal: AbortSignal): Promise<Response> {
-  const { request } = options;
-  const url = new URL(request.url);
+/** Redirects followed, as Go's HTTP client (faas-cli's) follows them. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+/**
+ * Sends the request with `fetch` or straight over a socket (see
+ * {@linkcode OpenLogStreamOptions.fetch}), following redirects as faas-cli
+ * does (up to 10; `Authorization` dropped when the host changes). `client`:
+ * an `HttpClient` made here (for `caCerts` on the `fetch` path), for the
+ * caller to close with the stream.
+ */
+async function send(
+  options: OpenLogStreamOptions,
+  signal: AbortSignal,
+): Promise<{ response: Response; client?: Deno.HttpClient }> {
+  let url = new URL(options.request.url);
+  let headers = options.request.headers;
   const env = options.env ?? readGrantedEnv;
-  const socket = options.fetch === undefined && options.client === undefined &&
-    (url.protocol === "http:" || url.protocol === "https:") && proxyFor(url, env) === undefined;
-  if (socket) {
-    return httpGet(httpTargetOf(url, options.caCerts), url.pathname + url.search, {
-      headers: request.headers,
-      signal,
-    });
+  let client: Deno.HttpClient | undefined;
+  try {
+    for (let hops = 0;; hops++) {
+      const socket = options.fetch === undefined && options.client === undefined &&
+        (url.protocol === "http:" || url.protocol === "https:") && proxyFor(url, env) === undefined;
+      let response: Response;
+      if (socket) {
+        response = await httpGet(httpTargetOf(url, options.caCerts), url.pathname + url.search, {
+          headers,
+          signal,
+        });
+      } else {
+        // Behind a proxy, `--cacert` still applies: a client of our own carries it.
+        if (options.client === undefined && options.caCerts !== undefined && client === undefined) {
+          client = Deno.createHttpClient({ caCerts: options.caCerts });
+        }
+        const use = options.client ?? client;
+        response = await (options.fetch ?? fetch)(url.href, {
+          headers,
+          signal,
+          ...(use === undefined ? {} : { client: use }),
+        });
+      }
+      const location = response.headers.get("location");
+      if (!REDIRECTS.has(response.status) || location === null || hops === MAX_REDIRECTS) {
+        return { response, client };
+      }
+      await response.body?.cancel().catch(() => {});
+      const next = new URL(location, url);
+      if (next.host !== url.host && headers.has("authorization")) {
+        headers = new Headers(headers);
+        headers.delete("authorization");
+      }
+      url = next;
+    }
+  } catch (error) {
+    client?.close();
+    throw error;
   }
-  const doFetch = options.fetch ?? fetch;
-  return doFetch(request.url, {
-    headers: request.headers,
-    signal,
-    ...(options.client === undefined ? {} : { client: options.client }),
-  });
+}
+
+/** Whether the request went out and the connection closed before any answer. */
+function closedBeforeAnswer(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof ClosedBeforeAnswerError) return true;
+    // Deno's fetch says it this way.
+    if (/connection closed before message completed/i.test(e.message)) return true;
+  }
+  return false;
 }
 
 /**
@@ -227,22 +277,28 @@ export async function openLogStream(options: OpenLogStreamOptions): Promise<LogS
     : AbortSignal.any([options.signal, abort.signal]);
   const idle = new IdleWatch(abort);
   if (options.idleTimeoutMs !== undefined) idle.arm(options.idleTimeoutMs);
+  let ownClient: Deno.HttpClient | undefined;
   const close = () => {
     idle.stop();
     if (!abort.signal.aborted) abort.abort(new DOMException("closed", "AbortError"));
+    ownClient?.close();
+    ownClient = undefined;
   };
 
   let response: Response;
   try {
-    response = await send(options, signal);
+    ({ response, client: ownClient } = await send(options, signal));
   } catch (error) {
     idle.stop();
     if (signal.aborted) throw signal.reason;
-    throw new ConnectError(options.gateway, { cause: error });
+    throw new ConnectError(options.gateway, { cause: error }, closedBeforeAnswer(error));
   }
 
   if (response.status !== 200) {
-    idle.stop();
+    // An error body that stalls is not waited for past the idle timeout (or 10 s).
+    if (options.idleTimeoutMs === undefined || options.idleTimeoutMs === 0) {
+      idle.arm(ERROR_BODY_TIMEOUT_MS);
+    }
     const body = await readErrorBody(response);
     close();
     throw new HttpStatusError(response.status, body.trim());
@@ -279,6 +335,8 @@ export async function openLogStream(options: OpenLogStreamOptions): Promise<LogS
       if (result.done) {
         finished = true;
         idle.stop();
+        ownClient?.close();
+        ownClient = undefined;
         if (signal.aborted) throw signal.reason;
         const records = decoder.decode(text.decode());
         records.push(...decoder.end());

@@ -4,6 +4,8 @@ import { ConnectError, HttpStatusError } from "../errors.ts";
 import { UnexpectedBodyError } from "../wire/log_body_decoder.ts";
 import { IdleTimeoutError, openLogStream } from "./open_log_stream.ts";
 import type { LogBatch } from "../types.ts";
+import { startRawHttpServer } from "../../tests/helpers/raw_http_server.ts";
+import { TEST_TLS } from "../../tests/helpers/fake_kube_api.ts";
 
 const GATEWAY = "http://gateway.test:8080";
 const request = buildLogRequest({ gateway: GATEWAY, name: "env", follow: true });
@@ -248,4 +250,140 @@ Deno.test("openLogStream() reads its socket directly unless a proxy applies", as
   assertInstanceOf(viaProxy, ConnectError);
   assertEquals(((direct as ConnectError).cause as Error).message.includes("fetch failed"), false);
   assertEquals(((viaProxy as ConnectError).cause as Error).message, "fetch failed");
+});
+
+Deno.test("openLogStream() follows redirects over its own sockets, as faas-cli does; Authorization only to the same host", async () => {
+  const seen: { port: number; target: string; authorization: string | null }[] = [];
+  const encoder = new TextEncoder();
+  const write = (conn: Deno.Conn, text: string) =>
+    conn.write(encoder.encode(text)).then(() => false);
+  await using other = startRawHttpServer(async (conn, req) => {
+    seen.push({
+      port: other.port,
+      target: req.target,
+      authorization: req.headers.get("authorization"),
+    });
+    return await write(
+      conn,
+      `HTTP/1.1 200 OK\r\nContent-Length: ${LINE.length + 1}\r\n\r\n${LINE}\n`,
+    );
+  });
+  await using gateway = startRawHttpServer(async (conn, req) => {
+    seen.push({
+      port: gateway.port,
+      target: req.target,
+      authorization: req.headers.get("authorization"),
+    });
+    if (req.target.startsWith("/system/logs")) {
+      // An ingress moved the API: first a path on this host, then another host.
+      return await write(
+        conn,
+        `HTTP/1.1 301 Moved Permanently\r\nLocation: /v2${req.target}\r\nContent-Length: 0\r\n\r\n`,
+      );
+    }
+    return await write(
+      conn,
+      `HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:${other.port}${req.target}\r\nContent-Length: 0\r\n\r\n`,
+    );
+  });
+  const url = `http://127.0.0.1:${gateway.port}`;
+  const stream = await openLogStream({
+    request: buildLogRequest({
+      gateway: url,
+      name: "env",
+      follow: false,
+      auth: { kind: "bearer", token: "t0k" },
+    }),
+    gateway: url,
+  });
+  assertEquals(await texts(stream.batches), ["hi"]);
+  stream.close();
+  assertEquals(seen, [
+    {
+      port: gateway.port,
+      target: "/system/logs?follow=false&name=env",
+      authorization: "Bearer t0k",
+    },
+    {
+      port: gateway.port,
+      target: "/v2/system/logs?follow=false&name=env",
+      authorization: "Bearer t0k",
+    },
+    { port: other.port, target: "/v2/system/logs?follow=false&name=env", authorization: null },
+  ]);
+});
+
+Deno.test("openLogStream() stops after 10 redirects with the last answer's status", async () => {
+  const encoder = new TextEncoder();
+  let hops = 0;
+  await using loop = startRawHttpServer(async (conn, req) => {
+    hops++;
+    await conn.write(
+      encoder.encode(`HTTP/1.1 302 Found\r\nLocation: ${req.target}\r\nContent-Length: 0\r\n\r\n`),
+    );
+    return false;
+  });
+  const url = `http://127.0.0.1:${loop.port}`;
+  const error = await assertRejects(
+    () =>
+      openLogStream({
+        request: buildLogRequest({ gateway: url, name: "env", follow: false }),
+        gateway: url,
+      }),
+    HttpStatusError,
+  );
+  assertEquals([error.status, hops], [302, 11]);
+});
+
+Deno.test("openLogStream() with --cacert behind a proxy hands fetch a client that carries the CA", async () => {
+  const clients: (Deno.HttpClient | undefined)[] = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch =
+    ((_input: string | URL | Request, init?: RequestInit & { client?: Deno.HttpClient }) => {
+      clients.push(init?.client);
+      return Promise.resolve(new Response(LINE + "\n"));
+    }) as typeof fetch;
+  try {
+    const url = "https://gateway.test:8443";
+    const stream = await openLogStream({
+      request: buildLogRequest({ gateway: url, name: "env", follow: false }),
+      gateway: url,
+      caCerts: [TEST_TLS.ca],
+      env: (name) => name === "HTTPS_PROXY" ? "http://proxy.test:3128" : undefined,
+    });
+    assertEquals(await texts(stream.batches), ["hi"]);
+    assertEquals(clients.length, 1);
+    assertInstanceOf(clients[0], Deno.HttpClient);
+    stream.close();
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
+Deno.test("openLogStream() does not wait past the idle timeout for an error body that stalls", async () => {
+  const encoder = new TextEncoder();
+  let release = () => {};
+  const held = new Promise<void>((resolve) => release = resolve);
+  await using stalling = startRawHttpServer(async (conn) => {
+    await conn.write(
+      encoder.encode("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 100\r\n\r\nupstream went"),
+    );
+    await held; // the rest never comes
+    return false;
+  });
+  const url = `http://127.0.0.1:${stalling.port}`;
+  try {
+    const error = await assertRejects(
+      () =>
+        openLogStream({
+          request: buildLogRequest({ gateway: url, name: "env", follow: false }),
+          gateway: url,
+          idleTimeoutMs: 200,
+        }),
+      HttpStatusError,
+    );
+    assertEquals([error.status, error.message.endsWith("upstream went")], [502, true]);
+  } finally {
+    release();
+  }
 });

@@ -79,13 +79,37 @@ function connectOrAbort(target: HttpTarget, signal: AbortSignal | undefined): Pr
   });
 }
 
+/**
+ * The server took the request, then closed (or reset) the connection before
+ * any answer: a cut, not a refusal (a proxy's or gateway's write timeout
+ * ends a quiet stream this way before its first byte).
+ */
+export class ClosedBeforeAnswerError extends Error {
+  /** Always `"ClosedBeforeAnswerError"`. */
+  override name = "ClosedBeforeAnswerError";
+  constructor(options?: ErrorOptions) {
+    super("The connection closed before the response head", options);
+  }
+}
+
 /** Reads until the end of the response head; returns it and the bytes after it. */
 async function readHead(conn: Deno.Conn): Promise<{ head: string; rest: Uint8Array }> {
   let buffer = new Uint8Array(0);
   const chunk = new Uint8Array(READ_SIZE);
   for (;;) {
-    const n = await conn.read(chunk);
-    if (n === null) throw new Error("The connection closed before the response head");
+    let n: number | null;
+    try {
+      n = await conn.read(chunk);
+    } catch (error) {
+      if (buffer.length === 0 && error instanceof Deno.errors.ConnectionReset) {
+        throw new ClosedBeforeAnswerError({ cause: error });
+      }
+      throw error;
+    }
+    if (n === null) {
+      if (buffer.length === 0) throw new ClosedBeforeAnswerError();
+      throw new Error("The connection closed in the middle of the response head");
+    }
     const next = new Uint8Array(buffer.length + n);
     next.set(buffer);
     next.set(chunk.subarray(0, n), buffer.length);
