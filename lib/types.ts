@@ -51,6 +51,13 @@ export interface LogRecord extends LogMessage {
    * log line and never printed.
    */
   readonly progress?: true;
+  /**
+   * Client side only, never on the wire: the records this one stands for,
+   * in order, when a stage folded some into it (a joined stack trace,
+   * collapsed repeats) or dropped some just before it (a filter, a rate
+   * limit). A resume position moves past all of them.
+   */
+  readonly stands?: readonly LogRecord[];
 }
 
 /**

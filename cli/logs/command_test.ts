@@ -301,3 +301,50 @@ Deno.test("runLogs() prints its help", async () => {
   const result = await run(["--help"]);
   assertEquals([result.outcome, result.stdout], ["completed", LOGS_HELP]);
 });
+
+Deno.test("--resume-file with --multiline, --grep and --collapse: a second run prints only what is new", async () => {
+  const dir = await Deno.makeTempDir();
+  const line = (text: string, ms: number) =>
+    JSON.stringify({
+      name: "f",
+      namespace: "",
+      instance: "f-1",
+      timestamp: `2024-01-01T00:00:01.${String(ms).padStart(3, "0")}Z`,
+      text,
+    }) + "\n";
+  const before = line("Error: boom", 0) + line("    at a (x.js:1:1)", 1) +
+    line("    at b (x.js:2:1)", 2) + line("retry 1", 3) + line("retry 2", 3) +
+    line("retry 3", 3) + line("debug noise", 4) + line("Error: again", 4);
+  const after = line("Error: later", 5);
+  const gateway = (body: string): typeof fetch => (input) => {
+    const since = new URL(String(input)).searchParams.get("since");
+    // A gateway that honours since: every line at or after it.
+    const lines = body.split("\n").filter((l) => l !== "");
+    const sent = since === null ? lines : lines.filter((l) => JSON.parse(l).timestamp >= since);
+    return Promise.resolve(new Response(sent.map((l) => l + "\n").join("")));
+  };
+  const args = [
+    "f",
+    "-g",
+    "http://127.0.0.1:9",
+    "--tail=false",
+    "--time-format=",
+    "--multiline",
+    "--collapse",
+    "--grep",
+    "Error|at |retry",
+    "--resume-file",
+    `${dir}/position.json`,
+  ];
+  try {
+    const first = await run(args, { fetch: gateway(before) });
+    assertEquals(
+      first.stdout,
+      "Error: boom\n    at a (x.js:1:1)\n    at b (x.js:2:1)\nretry 1\nretry 3 (x2)\nError: again\n",
+    );
+    const second = await run(args, { fetch: gateway(before + after) });
+    assertEquals([second.outcome, second.stdout], ["completed", "Error: later\n"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -10,6 +10,7 @@ import type { FollowLogsOptions } from "../../lib/client/follow_logs.ts";
 import { CollapseStream } from "../../lib/filters/collapse_stream.ts";
 import { compileLogFilter, filterBatch } from "../../lib/filters/log_filter.ts";
 import { MultilineStream } from "../../lib/filters/multiline_stream.ts";
+import { DroppedLines } from "../../lib/filters/stands_for.ts";
 import { RateLimitStream } from "../../lib/filters/rate_limit_stream.ts";
 import { parseLogLine } from "../../lib/parse/parse_log_line.ts";
 import { renderMessage, type RenderOptions } from "../../lib/render/render_message.ts";
@@ -60,10 +61,11 @@ export function shapeBatches(
       exclude: options.exclude,
     });
     if (keep !== undefined) {
+      const dropped = new DroppedLines();
       stream = stream.pipeThrough(
         new TransformStream<LogBatch, LogBatch>({
           transform(batch, controller) {
-            const kept = filterBatch(batch, keep);
+            const kept = filterBatch(batch, keep, dropped);
             if (kept.length > 0) controller.enqueue(kept);
           },
         }),

@@ -14,6 +14,7 @@ import { type FunctionRef, ResumeState } from "./resume_state.ts";
 import { UnexpectedBodyError } from "../wire/log_body_decoder.ts";
 import type { LogBatch, LogMessage } from "../types.ts";
 import { filterBatch } from "../filters/log_filter.ts";
+import { DroppedLines } from "../filters/stands_for.ts";
 import { compileFollowFilter } from "../filters/follow_filter.ts";
 import type { FollowLogsOptions } from "./follow_options.ts";
 import { openSource, retryable, type Source } from "./open_source.ts";
@@ -93,6 +94,8 @@ async function* follow(
   });
   const backoff = new Backoff(options.backoff);
   const filter = compileFollowFilter(options);
+  // Lines the filter drops count in the resume position of the next kept one.
+  const dropped = new DroppedLines();
   let connected = false;
   let attempt = 0;
   let reconnects = 0;
@@ -128,7 +131,7 @@ async function* follow(
       try {
         for await (const batch of source.batches) {
           let out = withoutGaps(tracker.filter(batch), onEvent);
-          if (filter.keep !== undefined) out = filterBatch(out, filter.keep);
+          if (filter.keep !== undefined) out = filterBatch(out, filter.keep, dropped);
           if (out.length === 0) continue;
           if (advanceState) state?.advance(ref, out);
           yield out;

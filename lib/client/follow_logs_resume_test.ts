@@ -121,3 +121,36 @@ Deno.test("followLogs() refuses a resume state read back for another gateway", a
     `Cannot resume "f" from ${GATEWAY} with a resume state of http://other:8080`,
   );
 });
+
+Deno.test("followLogs({ resumeState }) with a filter: lines it dropped count, so a later run repeats nothing", async () => {
+  // Same timestamp: the dropped "noise" comes again before "match a", and the
+  // saved count must include it (it counted only "match a", so the next run
+  // skipped "noise" and printed "match a" again).
+  const first = [rec(1, { text: "noise" }), rec(1, { text: "match a" })];
+  const state = new ResumeState();
+  const run1: string[] = [];
+  for await (
+    const m of followLogs({
+      gateway: GATEWAY,
+      name: "f",
+      follow: false,
+      grep: ["match"],
+      resumeState: state,
+      fetch: historyGateway(first).fetch,
+    })
+  ) run1.push(m.text);
+  assertEquals(run1, ["match a"]);
+  const run2: string[] = [];
+  for await (
+    const m of followLogs({
+      gateway: GATEWAY,
+      name: "f",
+      follow: false,
+      grep: ["match"],
+      resumeState: ResumeState.parse(JSON.stringify(state)),
+      fetch: historyGateway([...first, rec(1, { text: "noise" }), rec(2, { text: "match b" })])
+        .fetch,
+    })
+  ) run2.push(m.text);
+  assertEquals(run2, ["match b"]);
+});

@@ -6,6 +6,7 @@
  */
 import { ResumeStateError } from "../errors.ts";
 import type { LogBatch } from "../types.ts";
+import { spreadStands } from "../filters/stands_for.ts";
 import { type InstancePosition, ResumeTracker, type ResumeTrackerState } from "./resume_tracker.ts";
 
 /** The format version {@linkcode ResumeState} writes and reads. */
@@ -222,7 +223,8 @@ export class ResumeState {
       this.#sources.add(ref.source);
       this.#entries.set(key, entry = { ref, tracker: this.#tracker(undefined) });
     }
-    entry.tracker.filter(batch);
+    // Lines a stage folded into a record or dropped before it count too.
+    entry.tracker.filter(spreadStands(batch));
     this.#revision++;
   }
 

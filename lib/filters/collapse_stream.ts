@@ -7,6 +7,7 @@
 import type { SetTimer } from "../async/abortable_sleep.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
 import { holdingTransformer, instanceKey, KeyedTimers } from "./_timers.ts";
+import { DroppedLines } from "./stands_for.ts";
 
 /** Options for {@linkcode CollapseStream}. */
 export interface CollapseOptions {
@@ -50,9 +51,11 @@ interface Run {
   last: LogRecord;
 }
 
-function summary(run: Run): LogRecord {
-  if (run.repeats === 1) return run.last;
-  return { ...run.last, text: `${run.last.text} (x${run.repeats})` };
+function summary(run: Run, folded: DroppedLines): LogRecord {
+  // It stands for the repeats folded into it too (resume positions count them).
+  const last = folded.claim(run.last);
+  if (run.repeats === 1) return last;
+  return { ...last, text: `${run.last.text} (x${run.repeats})` };
 }
 
 /**
@@ -82,8 +85,9 @@ export class CollapseStream extends TransformStream<LogBatch, LogBatch> {
     const reportMs = options.reportMs ?? 1000;
     const timers = new KeyedTimers(options.setTimer);
     const runs = new Map<string, Run & { masked: string }>();
+    const folded = new DroppedLines();
     const report = (run: Run, out: LogRecord[]) => {
-      if (run.repeats > 0) out.push(summary(run));
+      if (run.repeats > 0) out.push(summary(run, folded));
       run.repeats = 0;
       timers.clear(run.key);
     };
@@ -92,6 +96,7 @@ export class CollapseStream extends TransformStream<LogBatch, LogBatch> {
       const masked = mask(record.text);
       const run = runs.get(key);
       if (run !== undefined && run.masked === masked) {
+        if (run.repeats > 0) folded.drop(run.last);
         run.last = record;
         if (run.repeats++ === 0) {
           timers.arm(key, reportMs, () => {

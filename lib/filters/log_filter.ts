@@ -8,6 +8,7 @@
 import { levelRank, type LogLevel } from "../parse/log_level.ts";
 import { parseLogLine } from "../parse/parse_log_line.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
+import type { DroppedLines } from "./stands_for.ts";
 import type { WhereClause } from "./where_clause.ts";
 
 /** What a line must satisfy to be kept. Every part that is given must hold. */
@@ -80,15 +81,24 @@ export function compileLogFilter(
 /**
  * The records of `batch` that `keep` keeps: the batch itself when it keeps
  * them all (so shared batches stay shared), else a new array, possibly
- * empty.
+ * empty. With `dropped`, what is dropped waits there and a kept record
+ * stands for the dropped lines before it (see {@linkcode DroppedLines}), so
+ * that a resume position counts them.
  */
-export function filterBatch(batch: LogBatch, keep: (record: LogRecord) => boolean): LogBatch {
+export function filterBatch(
+  batch: LogBatch,
+  keep: (record: LogRecord) => boolean,
+  dropped?: DroppedLines,
+): LogBatch {
   let out: LogRecord[] | undefined;
   for (let i = 0; i < batch.length; i++) {
     const record = batch[i];
     if (keep(record)) {
-      if (out !== undefined) out.push(record);
+      const kept = dropped === undefined ? record : dropped.claim(record);
+      if (out !== undefined) out.push(kept);
+      else if (kept !== record) (out = batch.slice(0, i)).push(kept);
     } else {
+      dropped?.drop(record);
       out ??= batch.slice(0, i);
     }
   }

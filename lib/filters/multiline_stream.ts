@@ -8,6 +8,7 @@ import type { SetTimer } from "../async/abortable_sleep.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
 import { continuation, isBlank, startMode, type TraceMode } from "./continuation.ts";
 import { holdingTransformer, instanceKey, KeyedTimers } from "./_timers.ts";
+import { standsFor } from "./stands_for.ts";
 
 /** Options for {@linkcode MultilineStream}. */
 export interface MultilineOptions {
@@ -35,6 +36,8 @@ interface Held {
   last: LogRecord;
   /** Blank lines inside a Python or Go dump, kept until the next line says whether they belong. */
   blanks: LogRecord[];
+  /** The lines joined so far, as they came (what the joined record stands for). */
+  readonly lines: LogRecord[];
 }
 
 function stampMs(record: LogRecord): number {
@@ -44,7 +47,11 @@ function stampMs(record: LogRecord): number {
 function joined(held: Held): LogRecord {
   if (held.parts.length === 1) return held.head;
   const { cursor: _, ...head } = held.head;
-  const record: LogRecord = { ...head, text: held.parts.join("\n") };
+  const record: LogRecord = {
+    ...head,
+    text: held.parts.join("\n"),
+    stands: held.lines.flatMap((line) => standsFor(line)),
+  };
   return held.last.cursor === undefined ? record : { ...record, cursor: held.last.cursor };
 }
 
@@ -52,7 +59,9 @@ function joined(held: Held): LogRecord {
  * A `TransformStream` of batches that joins continuation lines (see
  * `continuation`) to the record before them from the same instance. The
  * joined record keeps the first line's fields and timestamp, its text is
- * the lines joined with `\n`, and its cursor is the last line's. Each
+ * the lines joined with `\n`, its cursor is the last line's, and it
+ * stands for every line it joined (`LogRecord.stands`, for resume
+ * positions). Each
  * record is held until the next line of its instance shows whether it
  * continues, or `idleMs` passes; records of different instances may
  * therefore come out in a slightly different order than they went in (each
@@ -96,6 +105,7 @@ export class MultilineStream extends TransformStream<LogBatch, LogBatch> {
         mode: startMode(record.text),
         last: record,
         blanks: [],
+        lines: [record],
       });
       arm(key);
     };
@@ -126,6 +136,7 @@ export class MultilineStream extends TransformStream<LogBatch, LogBatch> {
         const mode = blank ? undefined : joins(entry, record);
         if (mode !== undefined) {
           for (const b of entry.blanks) entry.parts.push(b.text);
+          entry.lines.push(...entry.blanks, record);
           entry.parts.push(record.text);
           entry.chars += record.text.length;
           entry.blanks = [];

@@ -8,6 +8,7 @@ import type { SetTimer } from "../async/abortable_sleep.ts";
 import { levelRank } from "../parse/log_level.ts";
 import { parseLogLine } from "../parse/parse_log_line.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
+import { DroppedLines } from "./stands_for.ts";
 import { KeyedTimers } from "./_timers.ts";
 
 /** Options for {@linkcode RateLimitStream}. */
@@ -62,6 +63,7 @@ export class RateLimitStream extends TransformStream<LogBatch, LogBatch> {
     const reportMs = options.reportMs ?? 1000;
     const timers = new KeyedTimers(options.setTimer);
     const buckets = new Map<string, Bucket>();
+    const dropped = new DroppedLines();
     const report = (name: string, bucket: Bucket) => {
       if (bucket.dropped > 0) options.onDropped(name, bucket.dropped);
       bucket.dropped = 0;
@@ -98,8 +100,15 @@ export class RateLimitStream extends TransformStream<LogBatch, LogBatch> {
               }
             }
           }
-          if (!keep) out ??= batch.slice(0, i);
-          else if (out !== undefined) out.push(record);
+          if (!keep) {
+            dropped.drop(record);
+            out ??= batch.slice(0, i);
+          } else {
+            // It stands for the lines dropped just before it (resume positions count them).
+            const kept = dropped.claim(record);
+            if (out !== undefined) out.push(kept);
+            else if (kept !== record) (out = batch.slice(0, i)).push(kept);
+          }
         }
         const kept = out ?? batch;
         if (kept.length > 0) controller.enqueue(kept);
