@@ -9,7 +9,11 @@ import { connectNats } from "../../lib/providers/nats/connection.ts";
 import { NatsProvider } from "../../lib/providers/nats/provider.ts";
 import type { LogRecord } from "../../lib/types.ts";
 
-/** Follows `name` from the start until `count` records came, then returns them. */
+/**
+ * Follows `name` from the start until `count` records came, then returns
+ * them. A stream the shipper has not made yet is asked for again (every
+ * 50 ms, for 10 s): nothing outside the broker says when it exists.
+ */
 export async function readStream(
   urls: string[],
   name: string,
@@ -17,7 +21,17 @@ export async function readStream(
 ): Promise<LogRecord[]> {
   const provider = await NatsProvider.connect({ servers: urls });
   try {
-    const { stream } = await provider.openLogs({ name, follow: true });
+    let opened;
+    for (let tries = 0;; tries++) {
+      try {
+        opened = await provider.openLogs({ name, follow: true });
+        break;
+      } catch (error) {
+        if (tries >= 200 || !/does not exist/.test(String(error))) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    const { stream } = opened;
     const out: LogRecord[] = [];
     for await (const batch of stream) {
       out.push(...batch);
