@@ -11,6 +11,7 @@ import { resolveTimeFormat } from "../../lib/render/format_go_time.ts";
 import { parseGoBool } from "../../lib/go/parse_go_bool.ts";
 import { parseGoDuration } from "../../lib/go/parse_go_duration.ts";
 import { parseTimestamp } from "../../lib/time/timestamp.ts";
+import { regexRisk } from "../../lib/filters/regex_risk.ts";
 import type { ProviderOptions } from "../../lib/providers/mod.ts";
 import { integerFlag, parseProviderFlags } from "../provider_flags.ts";
 import { parseStructuredFlags, type StructuredOptions } from "./structured_options.ts";
@@ -120,6 +121,10 @@ function parseDuration(flag: string, value: string, positive: boolean): number {
 }
 
 function parseRegex(flag: string, value: string): RegExp {
+  const risk = regexRisk(value);
+  if (risk !== undefined) {
+    throw new UsageError(`invalid argument "${value}" for "--${flag}": ${risk}`);
+  }
   try {
     return new RegExp(value);
   } catch (error) {

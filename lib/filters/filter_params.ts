@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors.ts";
+import { regexRisk } from "./regex_risk.ts";
 import { levelFromName, LOG_LEVELS } from "../parse/log_level.ts";
 import type { LogFilter } from "./log_filter.ts";
 import { parseWhereClause, type WhereClause } from "./where_clause.ts";
@@ -57,6 +58,9 @@ export function filterQueryPairs(filter: LogFilter | undefined): [string, string
 }
 
 function regex(key: string, source: string): RegExp {
+  // Applied to every line on the server's one thread: no pattern that can take exponential time.
+  const risk = regexRisk(source);
+  if (risk !== undefined) throw new InvalidInputError(`${key} is refused: ${risk}`);
   try {
     return new RegExp(source);
   } catch (error) {

@@ -61,3 +61,15 @@ Deno.test("parseFilterParams() rejects what it cannot run, saying why", () => {
     "grep is 11 characters long: this server takes at most 10",
   );
 });
+
+Deno.test("parseFilterParams() refuses patterns that can take exponential time, with the reason", () => {
+  for (
+    const [query, message] of [
+      ["grep=(a%2B)%2B%24", "grep is refused: a repeated group holds a repeat"],
+      ["exclude=(x*)*y", "exclude is refused: a repeated group holds a repeat"],
+      ["where=msg~(%5Cw%2B%5Cs%3F)%2B%24", "Cannot use where condition"],
+    ]
+  ) {
+    assertThrows(() => parseFilterParams(new URLSearchParams(query)), InvalidInputError, message);
+  }
+});

@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors.ts";
+import { regexRisk } from "./regex_risk.ts";
 import type { ParsedLine } from "../parse/parse_log_line.ts";
 
 /** A comparison of {@linkcode WhereClause}. */
@@ -95,6 +96,10 @@ export function parseWhereClause(text: string): WhereClause {
     case "~":
     case "!~": {
       let pattern: RegExp;
+      const risk = regexRisk(value);
+      if (risk !== undefined) {
+        throw new InvalidInputError(`Cannot use where condition ${JSON.stringify(text)}: ${risk}`);
+      }
       try {
         pattern = new RegExp(value);
       } catch (error) {
