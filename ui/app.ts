@@ -28,6 +28,7 @@ import {
   type HistoryChoice,
   type Level,
   LEVELS,
+  parseFunctionRef,
   parseViewState,
   type ViewState,
 } from "./view_state.ts";
@@ -133,6 +134,10 @@ export class App {
   }
 
   #follow(ref: FunctionRef): void {
+    for (const followed of this.#streams.keys()) {
+      const other = parseFunctionRef(followed);
+      if (other !== undefined && sameFunction(other, ref)) return; // Followed already.
+    }
     const key = formatFunctionRef(ref);
     const stream = new FunctionStream(
       {
@@ -159,11 +164,27 @@ export class App {
     this.#streams.set(key, stream);
   }
 
-  #unfollow(ref: FunctionRef): void {
-    const key = formatFunctionRef(ref);
-    this.#streams.get(key)?.close();
-    this.#streams.delete(key);
-    this.#states.delete(key);
+  /**
+   * Stops following `ref` (named with or without its namespace: `?fn=a` and
+   * the picker's `a.openfaas-fn` are one function) and, with `forget`, drops
+   * its lines: following it again starts a fresh history, not a second copy.
+   */
+  #unfollow(ref: FunctionRef, forget = false): void {
+    for (const key of [...this.#streams.keys()]) {
+      const followed = parseFunctionRef(key);
+      if (followed === undefined || !sameFunction(followed, ref)) continue;
+      this.#streams.get(key)?.close();
+      this.#streams.delete(key);
+      this.#states.delete(key);
+      if (forget) {
+        this.#view.removeWhere((entry) =>
+          sameFunction({
+            name: entry.message.name,
+            namespace: entry.message.namespace || undefined,
+          }, followed)
+        );
+      }
+    }
   }
 
   #add(message: WireMessage, kind: "line" | "gap" | "notice", key?: string): void {
@@ -201,7 +222,7 @@ export class App {
     this.#picker?.say("");
     this.#update({ functions: on ? [...others, ref] : others });
     if (on) this.#follow(ref);
-    else this.#unfollow(ref);
+    else this.#unfollow(ref, true);
     this.#applyFilters();
     this.#picker?.render();
     this.#renderInstances();

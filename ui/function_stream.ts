@@ -2,7 +2,12 @@
  * Follows one function over `EventSource` on the log API's event stream.
  *
  * The browser reconnects by itself after a cut and sends `Last-Event-ID`, so
- * the server resumes exactly after the last line received. When the
+ * the server resumes exactly after the last line received; its `hello` says
+ * whether it knew that id. When it did not (a server restarted without
+ * `--data-dir`), or no line carried an id (providers without cursors:
+ * Docker, Kubernetes), a reconnect would ask the first request again (its
+ * `tail`), so this closes it and starts from the last line's time instead,
+ * dropping the repeats. When the
  * `EventSource` gives up (an HTTP error, a wrong media type), this asks the
  * same URL once with `fetch` to learn why: a sign-in, a namespace or function
  * the server refuses, a proxy that relabels the stream (an OpenFaaS gateway
@@ -64,6 +69,9 @@ export interface StreamOptions {
 }
 
 const EVENT_STREAM = /^text\/event-stream\b/i;
+
+/** How long to wait before asking again after a cut (the server's `retry:`). */
+const RECONNECT_MS = 1000;
 
 /** The answer of the one-off request made when an `EventSource` gives up. */
 type Diagnosis =
@@ -161,28 +169,57 @@ export class FunctionStream {
     this.#handlers.onState({ kind: "connecting" });
     const source = new EventSource(url);
     this.#source = source;
-    let resumed: "no" | "exactly" | "by time" = resumedAs;
     this.#watchOpening(source, url);
+    // The browser's own reconnect (with Last-Event-ID): the hello says how it resumed.
+    let awaitingHello = false;
+    const live = (resumed: "no" | "exactly" | "by time") =>
+      this.#handlers.onState({ kind: "live", resumed, at: Date.now() });
     source.addEventListener("open", () => {
       clearTimeout(this.#slowTimer);
-      if (this.#attempt > 0) {
-        // The browser's own reconnect sends Last-Event-ID when a line had an id.
-        if (resumedAs === "no") {
-          resumed = this.#lastId === "" ? "by time" : "exactly";
-        }
-        this.#overlap.arm();
-        this.#handlers.onNotice(
-          resumed === "exactly"
-            ? "reconnected: resumed after the last line received"
-            : "reconnected: resumed from the last line's time",
-        );
-      }
+      const reconnected = this.#attempt > 0;
       this.#attempt = 0;
       this.#failures = 0;
       this.#ended = false;
-      this.#handlers.onState({ kind: "live", resumed, at: Date.now() });
+      if (reconnected && resumedAs === "no") {
+        awaitingHello = true;
+        return;
+      }
+      if (reconnected) {
+        this.#handlers.onNotice("reconnected: resumed from the last line's time");
+      }
+      live(resumedAs);
     });
-    source.addEventListener("message", (event) => this.#onData(event, "line"));
+    source.addEventListener("hello", (event) => {
+      if (!awaitingHello || source !== this.#source) return;
+      awaitingHello = false;
+      let resume: unknown;
+      try {
+        resume = JSON.parse((event as MessageEvent).data).resume;
+      } catch {
+        resume = undefined;
+      }
+      if (resume === "cursor") {
+        this.#overlap.disarm();
+        this.#handlers.onNotice("reconnected: resumed after the last line received");
+        live("exactly");
+      } else if (this.#lastTimestamp !== undefined) {
+        // The server did not know the last id: it answered the first request
+        // again. Start from the last line's time instead.
+        this.#handlers.onNotice("the server did not know the last line's id");
+        this.#reopen();
+      } else {
+        live("no"); // Nothing arrived yet: the first request is the right one.
+      }
+    });
+    source.addEventListener("message", (event) => {
+      if (awaitingHello) {
+        // No hello (not fnlogs' event stream): count it a resume by time.
+        awaitingHello = false;
+        this.#handlers.onNotice("reconnected: resumed from the last line's time");
+        live("by time");
+      }
+      this.#onData(event, "line");
+    });
     source.addEventListener(
       "gap",
       (event) => this.#onData(event as MessageEvent, "gap"),
@@ -203,6 +240,16 @@ export class FunctionStream {
           kind: "reconnecting",
           attempt: this.#attempt,
         });
+        this.#overlap.arm();
+        if (this.#lastId === "" && this.#lastTimestamp !== undefined) {
+          // No line had an id: the browser would ask the first request again
+          // (its tail) and lose what came meanwhile. Ask from the last line's
+          // time, after the server's retry delay.
+          source.close();
+          clearTimeout(this.#slowTimer);
+          this.#retryTimer = setTimeout(() => this.#reopen(), RECONNECT_MS);
+          return;
+        }
         this.#watchOpening(source, url);
         return;
       }

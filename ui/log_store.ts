@@ -128,6 +128,18 @@ export class LogStore<T extends Ordered> {
     for (let i = this.#start; i < items.length; i++) yield items[i];
   }
 
+  /** Removes the items `gone` says and returns them (the dropped count stays). */
+  remove(gone: (item: T) => boolean): T[] {
+    const removed: T[] = [];
+    const kept: T[] = [];
+    for (const item of this) (gone(item) ? removed : kept).push(item);
+    if (removed.length === 0) return removed;
+    this.#items = kept;
+    this.#start = 0;
+    for (const item of removed) this.#chars -= item.size;
+    return removed;
+  }
+
   /** Forgets every item and the dropped count. */
   clear(): void {
     this.#items = [];

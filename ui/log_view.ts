@@ -92,6 +92,8 @@ export class LogView {
   #unseen = 0;
   #received = 0;
   #whilePaused = 0;
+  /** The newest arrival (`seq`) applied to the view: while paused, nothing after it shows. */
+  #appliedSeq = -1;
   #shownCount = 0;
   #built = 0;
 
@@ -132,13 +134,16 @@ export class LogView {
   /** Adds a line; it is shown at the next frame (or on resume). */
   add(entry: Entry): void {
     this.#received++;
-    if (this.#paused) this.#whilePaused++;
     for (const old of this.#store.insert(entry)) {
       this.#gone.add(old);
       this.#matching.delete(old);
     }
     if (this.#gone.has(entry)) return;
-    if (rowMatches(entry, this.#filter)) this.#matching.add(entry);
+    if (rowMatches(entry, this.#filter)) {
+      this.#matching.add(entry);
+      // What resuming will show: lines the filters let through.
+      if (this.#paused && entry.kind !== "notice") this.#whilePaused++;
+    }
     this.#pending.push(entry);
     // While paused nothing is applied: keep the queue to what can still be shown.
     if (this.#pending.length > 2 * this.#store.size + 1024) {
@@ -156,6 +161,17 @@ export class LogView {
       if (rowMatches(entry, filter)) this.#matching.add(entry);
     }
     this.#rebuild();
+    if (this.#paused) this.#report();
+  }
+
+  /** Forgets the lines `gone` says (a function no longer followed). */
+  removeWhere(gone: (entry: Entry) => boolean): void {
+    for (const entry of this.#store.remove(gone)) {
+      this.#gone.add(entry);
+      this.#matching.delete(entry);
+    }
+    this.#rebuild();
+    this.#report();
   }
 
   /** Times in UTC or local. */
@@ -221,11 +237,26 @@ export class LogView {
     );
   }
 
-  /** Sorts every held line into the view again (a filter or display change, a clear). */
+  /**
+   * Sorts every held line into the view again (a filter or display change, a
+   * clear). While paused, only what was applied before the pause: the rest
+   * waits for the resume.
+   */
   #rebuild(): void {
     const anchor = this.#anchor();
-    this.#shown.reset([...this.#store].filter((e) => this.#matching.has(e)));
-    this.#pending = [];
+    const held = [...this.#store];
+    if (this.#paused) {
+      const applied = this.#appliedSeq;
+      this.#shown.reset(held.filter((e) => e.seq <= applied && this.#matching.has(e)));
+      this.#pending = held.filter((e) => e.seq > applied).sort((a, b) => a.seq - b.seq);
+      this.#whilePaused = this.#pending.filter((e) =>
+        this.#matching.has(e) && e.kind !== "notice"
+      ).length;
+    } else {
+      this.#shown.reset(held.filter((e) => this.#matching.has(e)));
+      this.#pending = [];
+      for (const e of held) if (e.seq > this.#appliedSeq) this.#appliedSeq = e.seq;
+    }
     this.#unseen = 0;
     this.#drawn = new Map();
     this.#elements.rows.replaceChildren();
@@ -266,6 +297,7 @@ export class LogView {
     const shown = this.#shown;
     if (!this.#paused) {
       shown.dropFront((e) => this.#gone.has(e));
+      for (const e of this.#pending) if (e.seq > this.#appliedSeq) this.#appliedSeq = e.seq;
       const fresh = this.#pending.filter((e) => !this.#gone.has(e) && this.#matching.has(e));
       this.#pending = [];
       const appended = shown.add(fresh);

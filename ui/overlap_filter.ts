@@ -20,11 +20,17 @@ interface Last {
   key: string;
   /** The texts already shown at `key` (reused: no allocation per line). */
   readonly texts: string[];
+  /**
+   * Since `arm()`: the texts shown at `key` not yet seen again, one per
+   * line shown (two lines alike at one instant are two).
+   */
+  unseen?: string[];
 }
 
 /**
  * Remembers, per instance, the newest line shown; after `arm()`, drops lines
- * that are not newer, and lines at the same instant whose text was shown.
+ * that are not newer, and at the same instant as many lines of each text
+ * as were shown.
  *
  * @example
  * ```ts ignore
@@ -43,6 +49,13 @@ export class OverlapFilter {
   arm(): void {
     this.#armed = true;
     this.#synced.clear();
+    for (const last of this.#last.values()) last.unseen = [...last.texts];
+  }
+
+  /** The stream resumed exactly (by its cursor): nothing comes twice, drop nothing. */
+  disarm(): void {
+    this.#armed = false;
+    for (const last of this.#last.values()) last.unseen = undefined;
   }
 
   /** Whether to show this line (and if so, it is remembered). */
@@ -57,12 +70,18 @@ export class OverlapFilter {
       last.key = line.key;
       last.texts.length = 0;
       last.texts.push(line.text);
+      last.unseen = undefined;
       if (this.#armed) this.#synced.add(line.instance);
       return true;
     }
     const inOverlap = this.#armed && !this.#synced.has(line.instance);
     if (line.key === last.key) {
-      if (inOverlap && last.texts.includes(line.text)) return false;
+      // Each line shown at this instant is dropped once when it comes again.
+      const at = inOverlap && last.unseen !== undefined ? last.unseen.indexOf(line.text) : -1;
+      if (at >= 0) {
+        last.unseen!.splice(at, 1);
+        return false;
+      }
       // Many lines of one instant (a coarse clock) are not remembered without end.
       if (last.texts.length < 10_000) last.texts.push(line.text);
       return true;

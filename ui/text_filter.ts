@@ -21,6 +21,8 @@ export type CompiledFilter =
   | { readonly kind: "filter"; readonly filter: TextFilter }
   | { readonly kind: "error"; readonly message: string };
 
+import { regexRisk } from "../lib/filters/regex_risk.ts";
+
 const REGEX = /^\/(.+)\/([a-z]*)$/s;
 const ALLOWED_FLAGS = /^[imsuv]*$/;
 
@@ -30,8 +32,10 @@ function escapeRegExp(text: string): string {
 
 /**
  * Compiles what the reader typed: `/.../flags` is a regular expression
- * (flags `i`, `m`, `s`, `u`, `v`), anything else plain text matched in any
- * case. An empty box filters nothing.
+ * (flags `i`, `m`, `s`, `u`, `v`; other letters make it text, as a path
+ * `/api/users` is), anything else plain text matched in any case. A
+ * pattern that can take exponential time (nested repeats) is refused. An
+ * empty box filters nothing.
  *
  * @example
  * ```ts ignore
@@ -43,14 +47,12 @@ export function compileFilter(input: string): CompiledFilter {
   if (input === "") return { kind: "none" };
   const match = REGEX.exec(input);
   let source: string, flags: string;
-  if (match !== null) {
+  // `/api/users` is a path, not the regex `api` with flags "users": text.
+  if (match !== null && ALLOWED_FLAGS.test(match[2])) {
     [, source, flags] = match;
-    if (!ALLOWED_FLAGS.test(flags)) {
-      return {
-        kind: "error",
-        message: `unknown regular expression flags "${flags}"`,
-      };
-    }
+    // Matched on the page's only thread, against every line held.
+    const risk = regexRisk(source);
+    if (risk !== undefined) return { kind: "error", message: risk };
   } else {
     source = escapeRegExp(input);
     flags = "i";

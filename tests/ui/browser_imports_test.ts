@@ -11,6 +11,7 @@ const PURE_LIB = [
   /^lib\/parse\//,
   /^lib\/time\/timestamp\.ts$/,
   /^lib\/go\/parse_go_duration\.ts$/,
+  /^lib\/filters\/regex_risk\.ts$/,
   /^lib\/errors\.ts$/,
 ];
 

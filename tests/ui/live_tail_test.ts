@@ -120,6 +120,40 @@ browserTest(
     await page.locator("#functions label", { hasText: "beta" }).click();
     await page.locator(".row", { hasText: "beta says hi" }).waitFor({ state: "detached" });
     assertEquals(new URL(page.url()).searchParams.getAll("fn"), ["alpha"]);
+    // Ticked again: its history once, not a second copy beside hidden rows.
+    await page.locator("#functions label", { hasText: "beta" }).click();
+    await page.locator(".row", { hasText: "beta says hi" }).waitFor();
+    await page.locator("#functions label", { hasText: "gamma" }).click();
+    await page.locator(".row .msg", { hasText: /^run=/ }).first().waitFor();
+    assertEquals(await page.locator(".row", { hasText: "beta says hi" }).count(), 1);
+    assertEquals(errors, []);
+  },
+);
+
+browserTest(
+  "page: a function named in the URL without its namespace unticks and ticks again in the picker",
+  async (browser) => {
+    await using ui = await startUiServer(
+      () => Promise.resolve({ numbers: counting(50) }),
+      ["--namespaces", "openfaas-fn"],
+    );
+    const { page, errors } = await openPage(browser);
+    const requests: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/system/logs")) requests.push(r.url());
+    });
+    await page.goto(`${ui.server.url}/ui/?fn=numbers`);
+    await page.locator(".row[data-kind=line]").first().waitFor();
+    await page.locator("#functions label", { hasText: "numbers" }).click();
+    // Unticked: no longer followed (it went on before), and its rows are gone.
+    await page.locator("#status-text", { hasText: "no function chosen" }).waitFor();
+    await page.locator(".row[data-kind=line]").first().waitFor({ state: "detached" });
+    await page.locator("#functions label", { hasText: "numbers" }).click();
+    await page.locator(".row .msg", { hasText: / n=\d+$/ }).nth(5).waitFor();
+    // One stream, so every line once.
+    const texts = await page.locator(".row[data-kind=line] .msg").allTextContents();
+    assertEquals(new Set(texts).size, texts.length, texts.join("\n"));
+    assertEquals(requests.length, 2, requests.join("\n"));
     assertEquals(errors, []);
   },
 );

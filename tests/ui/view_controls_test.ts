@@ -93,6 +93,17 @@ browserTest(
     await page.keyboard.press("G");
     await page.locator(".row .msg", { hasText: frozen! }).waitFor();
     assertEquals(await newest(), frozen);
+    // A search typed while paused sorts what is shown, and lets nothing new in.
+    await page.fill("#query", "n=");
+    await page.locator(".row .msg", { hasText: "history line" }).first().waitFor({
+      state: "detached",
+    });
+    await page.keyboard.press("G");
+    assertEquals(await newest(), frozen);
+    await page.fill("#query", "");
+    await page.locator("#query").blur();
+    await page.keyboard.press("G");
+    assertEquals(await newest(), frozen);
     await page.keyboard.press(" ");
     assertEquals(await page.locator("#pause").textContent(), "Pause");
     await page.waitForFunction(

@@ -886,6 +886,14 @@ var OverlapFilter = class {
   arm() {
     this.#armed = true;
     this.#synced.clear();
+    for (const last of this.#last.values()) last.unseen = [
+      ...last.texts
+    ];
+  }
+  /** The stream resumed exactly (by its cursor): nothing comes twice, drop nothing. */
+  disarm() {
+    this.#armed = false;
+    for (const last of this.#last.values()) last.unseen = void 0;
   }
   /** Whether to show this line (and if so, it is remembered). */
   accept(line) {
@@ -904,12 +912,17 @@ var OverlapFilter = class {
       last.key = line.key;
       last.texts.length = 0;
       last.texts.push(line.text);
+      last.unseen = void 0;
       if (this.#armed) this.#synced.add(line.instance);
       return true;
     }
     const inOverlap = this.#armed && !this.#synced.has(line.instance);
     if (line.key === last.key) {
-      if (inOverlap && last.texts.includes(line.text)) return false;
+      const at = inOverlap && last.unseen !== void 0 ? last.unseen.indexOf(line.text) : -1;
+      if (at >= 0) {
+        last.unseen.splice(at, 1);
+        return false;
+      }
       if (last.texts.length < 1e4) last.texts.push(line.text);
       return true;
     }
@@ -928,6 +941,7 @@ function timestampKey(timestamp) {
 
 // ui/function_stream.ts
 var EVENT_STREAM = /^text\/event-stream\b/i;
+var RECONNECT_MS = 1e3;
 async function diagnose(url) {
   const probe = new URL(url);
   probe.searchParams.set("follow", "false");
@@ -1027,27 +1041,56 @@ var FunctionStream = class {
     });
     const source = new EventSource(url);
     this.#source = source;
-    let resumed = resumedAs;
     this.#watchOpening(source, url);
+    let awaitingHello = false;
+    const live = (resumed) => this.#handlers.onState({
+      kind: "live",
+      resumed,
+      at: Date.now()
+    });
     source.addEventListener("open", () => {
       clearTimeout(this.#slowTimer);
-      if (this.#attempt > 0) {
-        if (resumedAs === "no") {
-          resumed = this.#lastId === "" ? "by time" : "exactly";
-        }
-        this.#overlap.arm();
-        this.#handlers.onNotice(resumed === "exactly" ? "reconnected: resumed after the last line received" : "reconnected: resumed from the last line's time");
-      }
+      const reconnected = this.#attempt > 0;
       this.#attempt = 0;
       this.#failures = 0;
       this.#ended = false;
-      this.#handlers.onState({
-        kind: "live",
-        resumed,
-        at: Date.now()
-      });
+      if (reconnected && resumedAs === "no") {
+        awaitingHello = true;
+        return;
+      }
+      if (reconnected) {
+        this.#handlers.onNotice("reconnected: resumed from the last line's time");
+      }
+      live(resumedAs);
     });
-    source.addEventListener("message", (event) => this.#onData(event, "line"));
+    source.addEventListener("hello", (event) => {
+      if (!awaitingHello || source !== this.#source) return;
+      awaitingHello = false;
+      let resume;
+      try {
+        resume = JSON.parse(event.data).resume;
+      } catch {
+        resume = void 0;
+      }
+      if (resume === "cursor") {
+        this.#overlap.disarm();
+        this.#handlers.onNotice("reconnected: resumed after the last line received");
+        live("exactly");
+      } else if (this.#lastTimestamp !== void 0) {
+        this.#handlers.onNotice("the server did not know the last line's id");
+        this.#reopen();
+      } else {
+        live("no");
+      }
+    });
+    source.addEventListener("message", (event) => {
+      if (awaitingHello) {
+        awaitingHello = false;
+        this.#handlers.onNotice("reconnected: resumed from the last line's time");
+        live("by time");
+      }
+      this.#onData(event, "line");
+    });
     source.addEventListener("gap", (event) => this.#onData(event, "gap"));
     source.addEventListener("end", () => {
       this.#ended = true;
@@ -1064,6 +1107,13 @@ var FunctionStream = class {
           kind: "reconnecting",
           attempt: this.#attempt
         });
+        this.#overlap.arm();
+        if (this.#lastId === "" && this.#lastTimestamp !== void 0) {
+          source.close();
+          clearTimeout(this.#slowTimer);
+          this.#retryTimer = setTimeout(() => this.#reopen(), RECONNECT_MS);
+          return;
+        }
         this.#watchOpening(source, url);
         return;
       }
@@ -1484,6 +1534,17 @@ var LogStore = class {
     const items = this.#items;
     for (let i = this.#start; i < items.length; i++) yield items[i];
   }
+  /** Removes the items `gone` says and returns them (the dropped count stays). */
+  remove(gone) {
+    const removed = [];
+    const kept = [];
+    for (const item of this) (gone(item) ? removed : kept).push(item);
+    if (removed.length === 0) return removed;
+    this.#items = kept;
+    this.#start = 0;
+    for (const item of removed) this.#chars -= item.size;
+    return removed;
+  }
   /** Forgets every item and the dropped count. */
   clear() {
     this.#items = [];
@@ -1763,6 +1824,8 @@ var LogView = class {
   #unseen = 0;
   #received = 0;
   #whilePaused = 0;
+  /** The newest arrival (`seq`) applied to the view: while paused, nothing after it shows. */
+  #appliedSeq = -1;
   #shownCount = 0;
   #built = 0;
   constructor(elements, limits, onCounts) {
@@ -1806,13 +1869,15 @@ var LogView = class {
   /** Adds a line; it is shown at the next frame (or on resume). */
   add(entry) {
     this.#received++;
-    if (this.#paused) this.#whilePaused++;
     for (const old of this.#store.insert(entry)) {
       this.#gone.add(old);
       this.#matching.delete(old);
     }
     if (this.#gone.has(entry)) return;
-    if (rowMatches(entry, this.#filter)) this.#matching.add(entry);
+    if (rowMatches(entry, this.#filter)) {
+      this.#matching.add(entry);
+      if (this.#paused && entry.kind !== "notice") this.#whilePaused++;
+    }
     this.#pending.push(entry);
     if (this.#pending.length > 2 * this.#store.size + 1024) {
       this.#pending = this.#pending.filter((e) => !this.#gone.has(e));
@@ -1828,6 +1893,16 @@ var LogView = class {
       if (rowMatches(entry, filter)) this.#matching.add(entry);
     }
     this.#rebuild();
+    if (this.#paused) this.#report();
+  }
+  /** Forgets the lines `gone` says (a function no longer followed). */
+  removeWhere(gone) {
+    for (const entry of this.#store.remove(gone)) {
+      this.#gone.add(entry);
+      this.#matching.delete(entry);
+    }
+    this.#rebuild();
+    this.#report();
   }
   /** Times in UTC or local. */
   setUtc(utc) {
@@ -1886,13 +1961,26 @@ var LogView = class {
       length: this.#shown.length
     }, (_, i) => this.#shown.at(i));
   }
-  /** Sorts every held line into the view again (a filter or display change, a clear). */
+  /**
+   * Sorts every held line into the view again (a filter or display change, a
+   * clear). While paused, only what was applied before the pause: the rest
+   * waits for the resume.
+   */
   #rebuild() {
     const anchor = this.#anchor();
-    this.#shown.reset([
+    const held = [
       ...this.#store
-    ].filter((e) => this.#matching.has(e)));
-    this.#pending = [];
+    ];
+    if (this.#paused) {
+      const applied = this.#appliedSeq;
+      this.#shown.reset(held.filter((e) => e.seq <= applied && this.#matching.has(e)));
+      this.#pending = held.filter((e) => e.seq > applied).sort((a, b) => a.seq - b.seq);
+      this.#whilePaused = this.#pending.filter((e) => this.#matching.has(e) && e.kind !== "notice").length;
+    } else {
+      this.#shown.reset(held.filter((e) => this.#matching.has(e)));
+      this.#pending = [];
+      for (const e of held) if (e.seq > this.#appliedSeq) this.#appliedSeq = e.seq;
+    }
     this.#unseen = 0;
     this.#drawn = /* @__PURE__ */ new Map();
     this.#elements.rows.replaceChildren();
@@ -1932,6 +2020,7 @@ var LogView = class {
     const shown = this.#shown;
     if (!this.#paused) {
       shown.dropFront((e) => this.#gone.has(e));
+      for (const e of this.#pending) if (e.seq > this.#appliedSeq) this.#appliedSeq = e.seq;
       const fresh = this.#pending.filter((e) => !this.#gone.has(e) && this.#matching.has(e));
       this.#pending = [];
       const appended = shown.add(fresh);
@@ -2292,6 +2381,57 @@ function streamLimitNote(limit) {
   return `The page follows at most ${limit} functions at once: over HTTP/1.1 a browser opens six connections to a server, one per followed function (HTTPS with --engine deno speaks HTTP/2, which has no such limit).`;
 }
 
+// lib/filters/regex_risk.ts
+function regexRisk(source) {
+  const groups = [
+    false
+  ];
+  let i = 0;
+  const repeatAt = (at) => {
+    const c = source[at];
+    if (c === "*" || c === "+") return 1;
+    if (c !== "{") return 0;
+    const m = /^\{(\d*)(,(\d*))?\}/.exec(source.slice(at));
+    if (m === null) return 0;
+    const repeats = m[2] !== void 0 ? m[3] === "" || Number(m[3]) > 1 : Number(m[1]) > 1;
+    return repeats ? m[0].length : 0;
+  };
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "\\") {
+      i += 2;
+    } else if (c === "[") {
+      i++;
+      if (source[i] === "^") i++;
+      if (source[i] === "]") i++;
+      while (i < source.length && source[i] !== "]") i += source[i] === "\\" ? 2 : 1;
+      i++;
+    } else if (c === "(") {
+      groups.push(false);
+      i++;
+      continue;
+    } else if (c === ")") {
+      const inner = groups.length > 1 ? groups.pop() : false;
+      i++;
+      const q2 = repeatAt(i);
+      if (q2 > 0 && inner) {
+        return "a repeated group holds a repeat (like (a+)+), which can take exponential time; write it without the inner or the outer repeat";
+      }
+      if (inner || q2 > 0) groups[groups.length - 1] = true;
+      if (q2 > 0) i += q2;
+      continue;
+    } else {
+      i++;
+    }
+    const q = repeatAt(i);
+    if (q > 0) {
+      groups[groups.length - 1] = true;
+      i += q;
+    }
+  }
+  return void 0;
+}
+
 // ui/text_filter.ts
 var REGEX = /^\/(.+)\/([a-z]*)$/s;
 var ALLOWED_FLAGS = /^[imsuv]*$/;
@@ -2304,14 +2444,13 @@ function compileFilter(input) {
   };
   const match = REGEX.exec(input);
   let source, flags;
-  if (match !== null) {
+  if (match !== null && ALLOWED_FLAGS.test(match[2])) {
     [, source, flags] = match;
-    if (!ALLOWED_FLAGS.test(flags)) {
-      return {
-        kind: "error",
-        message: `unknown regular expression flags "${flags}"`
-      };
-    }
+    const risk = regexRisk(source);
+    if (risk !== void 0) return {
+      kind: "error",
+      message: risk
+    };
   } else {
     source = escapeRegExp(input);
     flags = "i";
@@ -2477,6 +2616,10 @@ var App = class {
     this.#renderStatus();
   }
   #follow(ref) {
+    for (const followed of this.#streams.keys()) {
+      const other = parseFunctionRef(followed);
+      if (other !== void 0 && sameFunction(other, ref)) return;
+    }
     const key = formatFunctionRef(ref);
     const stream = new FunctionStream({
       url: logStreamUrl(this.#logsUrl, ref, this.#state.history, Date.now()),
@@ -2498,11 +2641,27 @@ var App = class {
     });
     this.#streams.set(key, stream);
   }
-  #unfollow(ref) {
-    const key = formatFunctionRef(ref);
-    this.#streams.get(key)?.close();
-    this.#streams.delete(key);
-    this.#states.delete(key);
+  /**
+   * Stops following `ref` (named with or without its namespace: `?fn=a` and
+   * the picker's `a.openfaas-fn` are one function) and, with `forget`, drops
+   * its lines: following it again starts a fresh history, not a second copy.
+   */
+  #unfollow(ref, forget = false) {
+    for (const key of [
+      ...this.#streams.keys()
+    ]) {
+      const followed = parseFunctionRef(key);
+      if (followed === void 0 || !sameFunction(followed, ref)) continue;
+      this.#streams.get(key)?.close();
+      this.#streams.delete(key);
+      this.#states.delete(key);
+      if (forget) {
+        this.#view.removeWhere((entry) => sameFunction({
+          name: entry.message.name,
+          namespace: entry.message.namespace || void 0
+        }, followed));
+      }
+    }
   }
   #add(message, kind, key) {
     const entry = toEntry(message, this.#seq++, this.#read, kind, key);
@@ -2539,7 +2698,7 @@ var App = class {
       ] : others
     });
     if (on) this.#follow(ref);
-    else this.#unfollow(ref);
+    else this.#unfollow(ref, true);
     this.#applyFilters();
     this.#picker?.render();
     this.#renderInstances();

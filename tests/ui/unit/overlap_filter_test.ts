@@ -43,3 +43,20 @@ Deno.test("OverlapFilter after a resume by cursor drops nothing (every line is n
   filter.arm();
   assertEquals(filter.accept(line("a", "2", "same text")), true);
 });
+
+Deno.test("OverlapFilter drops each line shown once: two alike at one instant, one shown, the second passes", () => {
+  const filter = new OverlapFilter();
+  filter.accept(line("a", "2", "retry"));
+  filter.arm();
+  // Sent again from key 2: the one shown, then its twin that was never shown.
+  assertEquals(filter.accept(line("a", "2", "retry")), false);
+  assertEquals(filter.accept(line("a", "2", "retry")), true);
+});
+
+Deno.test("OverlapFilter.disarm(): an exact resume drops nothing, not even a line like the last one", () => {
+  const filter = new OverlapFilter();
+  filter.accept(line("a", "2", "tick"));
+  filter.arm();
+  filter.disarm();
+  assertEquals(filter.accept(line("a", "2", "tick")), true);
+});

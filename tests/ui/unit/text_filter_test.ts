@@ -23,10 +23,17 @@ Deno.test("compileFilter() takes /regex/flags, and says why a broken one is wron
   assertEquals([f.test("error:"), f.test("error:"), f.test("error:")], [true, true, true]);
   const broken = compileFilter("/(a/");
   assertEquals(broken.kind, "error");
-  assertEquals(compileFilter("/a/x"), {
-    kind: "error",
-    message: 'unknown regular expression flags "x"',
-  });
+  // Letters that are not flags make it text: a path people search access logs for.
+  assertEquals(filter("/api/users").test("GET /API/users 200"), true);
+  assertEquals(filter("/api/users").test("GET /api 200"), false);
+  assertEquals(filter("/a/x").test("x/a/x"), true);
+  // A pattern that can take exponential time is refused, not run on the page's thread.
+  const risky = compileFilter("/(a+)+$/");
+  assertEquals(risky.kind, "error");
+  assertEquals(
+    risky.kind === "error" && risky.message.startsWith("a repeated group holds a repeat"),
+    true,
+  );
   // A slash inside is fine; one slash alone is plain text.
   assertEquals(filter("/a/b/").test("xa/by"), true);
   assertEquals(filter("/").test("a/b"), true);
