@@ -119,3 +119,31 @@ Deno.test("serveHttp1() reads a head sent a byte at a time", () =>
     }
     assertEquals(bodyOf(await client.readToEnd()), "GET /bytes host=a\n");
   }));
+
+Deno.test("serveHttp1() sees a client go away while the handler is still working, before any answer", async () => {
+  // A handler that waits for its provider (a quiet function behind a
+  // gateway sends no headers): only the request's signal can end it.
+  let aborted: (reason: unknown) => void = () => {};
+  const sawAbort = new Promise<unknown>((resolve) => aborted = resolve);
+  await using server = await startTestServer((request) =>
+    new Promise<Response>((resolve) => {
+      request.signal.addEventListener("abort", () => {
+        aborted(request.signal.reason);
+        resolve(textResponse(499, "gone"));
+      }, { once: true });
+    })
+  );
+  const client = await RawClient.connect(server.port);
+  await client.send("GET /system/logs?name=quiet&follow=true HTTP/1.1\r\nHost: a\r\n\r\n");
+  client.close();
+  assertEquals(String(await sawAbort), "Error: client went away");
+});
+
+Deno.test("serveHttp1() answers a lowercase head as the handler saw it: HEAD, no body", () =>
+  withServer(async (port) => {
+    using client = await RawClient.connect(port);
+    await client.send("head /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    const all = await client.readToEnd();
+    assert(all.startsWith("HTTP/1.1 200 OK\r\n"), all);
+    assertEquals(bodyOf(all), "");
+  }));

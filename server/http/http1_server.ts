@@ -26,6 +26,7 @@ import { refusal } from "./response_head.ts";
 import { textResponse } from "./text_response.ts";
 import type { Handler, ServeOptions, Server } from "./types.ts";
 import { writeResponse } from "./write_response.ts";
+import { watchClose } from "./watch_close.ts";
 
 /** Options for {@linkcode serveHttp1}: those of `guardedServe`, plus a head size. */
 export interface Http1ServeOptions extends ServeOptions {
@@ -96,6 +97,9 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Server
         const { request, keepAlive } = built;
         let complete!: () => void;
         const completed = new Promise<void>((resolve) => complete = resolve);
+        // A client that goes away while the handler works (a provider still
+        // opening a quiet function's logs) aborts `gone` at once.
+        const watch = watchClose(socket, gone, maxHeadBytes * 2);
         let response: Response;
         try {
           response = await handler(request, { remoteAddr, completed });
@@ -103,8 +107,15 @@ export function serveHttp1(handler: Handler, options: Http1ServeOptions): Server
           response = options.onError !== undefined
             ? await options.onError(error)
             : textResponse(500, "internal error");
+        } finally {
+          watch.stop();
         }
-        const answering = { method: head.method, minor: head.minor, keepAlive, gone };
+        const answering = {
+          method: request.method,
+          minor: head.minor,
+          keepAlive: keepAlive && !watch.overflowed,
+          gone,
+        };
         const again = await writeResponse(socket, response, answering, maxHeadBytes);
         complete();
         if (!again || stopping) break;

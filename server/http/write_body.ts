@@ -19,16 +19,13 @@ export interface BodyWriteOptions {
   /** Aborted when the connection is lost while the body streams (the request's signal). */
   readonly gone: AbortController;
   /**
-   * Past this many unread bytes: stop reading (a pipelining client waits),
-   * or with `discardUnread` drop them and go on watching for a close.
+   * Past this many unread bytes (a request body, pipelined requests) they
+   * are dropped, so that the watch for a close goes on, and `onOverflow` is
+   * called: the connection must serve nothing after this response.
    */
   readonly maxUnread: number;
-  /**
-   * Whether bytes read while the body streams may be dropped: the
-   * connection serves nothing after this response (a request with a body,
-   * or `Connection: close`), so a client sending more still has its close seen.
-   */
-  readonly discardUnread?: boolean;
+  /** See `maxUnread`. */
+  readonly onOverflow?: () => void;
 }
 
 /** What the body's poll threw, held until the write before it is done. */
@@ -53,7 +50,7 @@ export function writeBody(
   source: PollSource<Uint8Array>,
   options: BodyWriteOptions,
 ): Promise<boolean> {
-  const { chunked, gone, maxUnread, discardUnread = false } = options;
+  const { chunked, gone, maxUnread, onOverflow } = options;
   // A read stays pending while the body streams: the peer going away ends it at once.
   let streaming = true;
   let settle: (keepOpen: boolean) => void = () => {};
@@ -68,8 +65,9 @@ export function writeBody(
     while (streaming && !socket.gone && !gone.signal.aborted) {
       if (!await socket.fill()) break;
       if (socket.length <= maxUnread) continue;
-      if (!discardUnread) return; // Pipelined too far ahead: stop reading.
+      // Too far ahead: dropped (they will not be answered), still watching.
       socket.consume(socket.length);
+      onOverflow?.();
     }
     if (streaming && socket.gone && !gone.signal.aborted) {
       gone.abort(new Error("client went away"));

@@ -100,15 +100,16 @@ Deno.test("writeBody() sees the client go away while the source is idle, and can
   assertEquals(String(gone.signal.reason), "Error: client went away");
 });
 
-Deno.test("writeBody() keeps seeing a close past maxUnread bytes when the connection serves nothing after", async () => {
+Deno.test("writeBody() drops what comes past maxUnread bytes, says so, and still sees the close", async () => {
   using pair = await socketPair();
   const { source, calls } = scriptedSource([undefined]);
   const gone = new AbortController();
+  let overflows = 0;
   const ended = writeBody(pair.socket, source, {
     chunked: false,
     gone,
     maxUnread: 1024,
-    discardUnread: true,
+    onOverflow: () => overflows++,
   });
   // A request body 64 KiB long, on a request that said it would be the last.
   const body = new Uint8Array(65536).fill(0x61);
@@ -124,4 +125,5 @@ Deno.test("writeBody() keeps seeing a close past maxUnread bytes when the connec
   clearTimeout(guard);
   assertEquals(calls, ["poll", "wait", "cancel: client went away"]);
   assertEquals(pair.socket.length <= 1024, true);
+  assertEquals(overflows > 0, true);
 });

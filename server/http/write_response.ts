@@ -51,13 +51,14 @@ export async function writeResponse(
   }
   // The fast lane for our own bodies (a follower's): polled without a promise per chunk.
   const source = pollSourceOf(body) ?? readerPollSource(body);
+  let overflowed = false;
   const ended = await writeBody(socket, source, {
     chunked,
     gone: answering.gone,
     maxUnread: maxHeadBytes * 2,
-    discardUnread: !answering.keepAlive,
+    onOverflow: () => overflowed = true,
   });
   if (!ended) return false;
   if (chunked && !await socket.write(LAST_CHUNK)) return false;
-  return keepAlive && !socket.gone;
+  return keepAlive && !socket.gone && !overflowed;
 }
