@@ -32,8 +32,8 @@ async function readSecret(path: string): Promise<string> {
 
 /**
  * Loads the credentials, or `undefined` when none are configured (auth off).
- * A user without a password (or the reverse) is an error, never a silent
- * "auth off".
+ * A user without a password (or the reverse), or an empty token, is an
+ * error, never a silent "auth off".
  */
 export async function loadCredentials(
   sources: CredentialSources,
@@ -47,6 +47,10 @@ export async function loadCredentials(
     throw new InvalidInputError("Basic auth needs both a user and a password, neither empty");
   }
   const tokens = [...sources.tokens ?? []];
+  // `--token "$TOKEN"` with TOKEN unset must not mean "auth off".
+  if (tokens.some((t) => t.trim() === "")) {
+    throw new InvalidInputError("A token cannot be empty (was a variable unset?)");
+  }
   for (const file of sources.tokenFiles ?? []) {
     for (const line of (await readSecret(file)).split("\n")) {
       const token = line.trim();

@@ -35,4 +35,12 @@ Deno.test("loadCredentials() is off without credentials and refuses half of a pa
     InvalidInputError,
     "Cannot read the secret file /nonexistent/secrets/basic-auth-user",
   );
+  // `--token "$TOKEN"` with TOKEN unset: refused, not "auth on" that lets everyone in.
+  for (const token of ["", "  "]) {
+    await assertRejects(
+      () => loadCredentials({ tokens: ["t0k", token] }),
+      InvalidInputError,
+      "A token cannot be empty",
+    );
+  }
 });
