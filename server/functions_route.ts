@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { NamespaceNotAllowedError, UpstreamError } from "../lib/errors.ts";
+import {
+  FunctionNotFoundError,
+  InvalidInputError,
+  NamespaceNotAllowedError,
+  UpstreamError,
+} from "../lib/errors.ts";
 import type { LogProvider } from "../lib/types.ts";
 import { jsonResponse, textResponse } from "./http/text_response.ts";
 
@@ -43,6 +48,9 @@ export async function functionsRoute(
     return jsonResponse(body);
   } catch (error) {
     if (error instanceof NamespaceNotAllowedError) return textResponse(403, error.message);
+    // The client's mistake, as the upstream said (faas-netes: a namespace it does not manage).
+    if (error instanceof InvalidInputError) return textResponse(400, error.message);
+    if (error instanceof FunctionNotFoundError) return textResponse(404, error.message);
     const message = error instanceof Error ? error.message : String(error);
     log?.(`function list failed: ${message}`);
     return textResponse(error instanceof UpstreamError ? 502 : 500, "function list request failed");

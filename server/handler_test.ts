@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { MemoryProvider, record } from "../tests/helpers/memory_provider.ts";
 import { createHandler } from "./handler.ts";
+import { InvalidInputError, UpstreamError } from "../lib/errors.ts";
 
 const decoder = new TextDecoder();
 const url = (path: string) => `http://fnlogs.test${path}`;
@@ -296,4 +297,21 @@ Deno.test("createHandler() refuses oversized queries (414) and headers (431)", a
     [fat.status, await fat.text()],
     [431, "the request headers exceed this server's limit of 16384 bytes\n"],
   );
+});
+
+Deno.test("createHandler(): a function list the upstream refused as the client's mistake is a 4xx, not a 500", async () => {
+  for (
+    const [error, status] of [
+      [new InvalidInputError("namespace kube-system is not managed"), 400],
+      [new UpstreamError("the gateway is down"), 502],
+    ] as const
+  ) {
+    const provider = new MemoryProvider(["fn"]);
+    provider.listFunctions = () => Promise.reject(error);
+    const response = await createHandler({ provider })(
+      new Request(url("/system/functions?namespace=kube-system")),
+    );
+    await response.body?.cancel();
+    assertEquals(response.status, status, error.message);
+  }
 });
