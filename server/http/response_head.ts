@@ -78,7 +78,10 @@ export function responseHead(
   if (chunked) {
     head += body === undefined ? "content-length: 0\r\n" : "transfer-encoding: chunked\r\n";
   }
+  const asked = response.headers.get("connection")?.trim();
   if (!keepAlive) head += "connection: close\r\n";
+  // The handler's own `Keep-Alive` (the log API's reference sends it) when it holds.
+  else if (asked !== undefined && /^keep-alive$/i.test(asked)) head += `connection: ${asked}\r\n`;
   else if (minor === 0) head += "connection: keep-alive\r\n"; // HTTP/1.0 closes unless told.
   head += `date: ${httpDate()}\r\n\r\n`;
   return { head, body, chunked: chunked && body !== undefined, keepAlive };

@@ -50,3 +50,20 @@ Deno.test("refusal() is a whole plain-text response that closes the connection",
     "too big\n",
   ]);
 });
+
+Deno.test("responseHead() passes the handler's Connection: Keep-Alive on when the connection stays open, as the log API's reference sends it", () => {
+  const headers = { "content-type": "application/x-ndjson", "connection": "Keep-Alive" };
+  const open = responseHead(new Response(stream(), { headers }), "GET", 1, true);
+  assertEquals(lines(open.head), [
+    "HTTP/1.1 200 OK",
+    "content-type: application/x-ndjson",
+    "transfer-encoding: chunked",
+    "connection: Keep-Alive",
+    "",
+    "",
+  ]);
+  // The engine's decision wins: a connection that closes says close.
+  const closing = responseHead(new Response(stream(), { headers }), "GET", 1, false);
+  assert(closing.head.includes("\r\nconnection: close\r\n"), closing.head);
+  assert(!closing.head.includes("Keep-Alive"), closing.head);
+});
