@@ -70,8 +70,11 @@ export interface KubernetesApiOptions {
   readonly authorization?: () => Promise<string | undefined> | string | undefined;
   /** Called after a 401 before the one retry (to drop a cached token). */
   readonly onUnauthorized?: () => void;
-  /** The client with the cluster's CA and client certificate. */
-  readonly client?: Deno.HttpClient;
+  /**
+   * The client with the cluster's CA and client certificate, or where to
+   * get the one for the credentials of the moment (they may be renewed).
+   */
+  readonly client?: Deno.HttpClient | { get(): Promise<Deno.HttpClient | undefined> };
   /** Default the global `fetch`; tests inject one. */
   readonly fetch?: typeof fetch;
   /** Added to "cannot reach" messages (for example how to skip TLS verification). */
@@ -163,8 +166,12 @@ export class KubernetesApi {
     // A credential plugin may take a while: a request given up meanwhile ends now.
     const authorization = await abortable(this.#options.authorization?.(), init.signal);
     if (authorization !== undefined) headers.set("Authorization", authorization);
+    const given = this.#options.client;
+    const client = given === undefined || given instanceof Deno.HttpClient
+      ? given
+      : await abortable(given.get(), init.signal);
     try {
-      return await this.#fetch(url, { headers, signal: init.signal, client: this.#options.client });
+      return await this.#fetch(url, { headers, signal: init.signal, client });
     } catch (error) {
       if (init.signal?.aborted) throw init.signal.reason;
       const hint = this.#options.connectHint ? ` (${this.#options.connectHint})` : "";

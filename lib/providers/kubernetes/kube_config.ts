@@ -46,6 +46,14 @@ interface Auth {
   exec?: KubernetesExecCredential;
 }
 
+/** Clients that follow the credentials (see {@linkcode KubeConfig.httpClients}). */
+export interface HttpClientSource {
+  /** The client for the credentials now (`undefined`: the default client does). */
+  get(): Promise<Deno.HttpClient | undefined>;
+  /** Closes every client it made. */
+  close(): void;
+}
+
 /**
  * A Kubernetes API endpoint with its credentials: server URL, namespace of
  * the context, TLS material (CA, client certificate) and a way to make the
@@ -238,12 +246,49 @@ export class KubeConfig {
    * client certificate). The caller closes it.
    */
   async createHttpClient(): Promise<Deno.HttpClient | undefined> {
-    let cert = this.clientCert, key = this.clientKey;
-    if (cert === undefined && this.#auth.exec !== undefined) {
-      const credential = await this.#auth.exec.get();
-      cert = credential.cert;
-      key = credential.key;
+    const { cert, key } = await this.#clientCertificate();
+    return this.#makeClient(cert, key);
+  }
+
+  /**
+   * The HTTP clients of a long run: {@linkcode HttpClientSource.get} gives
+   * the client for the current credentials, and a new one when an exec
+   * plugin's client certificate changed (it expired, or a 401 made it
+   * fetched again), so that a follow outlives the certificate it started
+   * with. Earlier clients stay open for the requests still on them, until
+   * `close()`.
+   */
+  httpClients(): HttpClientSource {
+    let current: { cert?: string; key?: string; client?: Deno.HttpClient } | undefined;
+    const made: Deno.HttpClient[] = [];
+    return {
+      get: async () => {
+        const { cert, key } = await this.#clientCertificate();
+        if (current !== undefined && current.cert === cert && current.key === key) {
+          return current.client;
+        }
+        const client = this.#makeClient(cert, key);
+        if (client !== undefined) made.push(client);
+        current = { cert, key, client };
+        return client;
+      },
+      close: () => {
+        for (const client of made.splice(0)) client.close();
+        current = undefined;
+      },
+    };
+  }
+
+  /** The client certificate: the kubeconfig's, else the exec plugin's (fetched again once expired). */
+  async #clientCertificate(): Promise<{ cert?: string; key?: string }> {
+    if (this.clientCert !== undefined || this.#auth.exec === undefined) {
+      return { cert: this.clientCert, key: this.clientKey };
     }
+    const credential = await this.#auth.exec.get();
+    return { cert: credential.cert, key: credential.key };
+  }
+
+  #makeClient(cert: string | undefined, key: string | undefined): Deno.HttpClient | undefined {
     const options: Deno.CreateHttpClientOptions = {};
     if (this.caCerts.length > 0) options.caCerts = [...this.caCerts];
     if (this.proxyUrl !== undefined) options.proxy = { url: this.proxyUrl };

@@ -356,3 +356,48 @@ users: [{ name: u, user: { client-certificate-data: ${b64(TEST_TLS.clientCert)},
     }
   },
 });
+
+Deno.test("KubeConfig.httpClients() makes a new client when an exec plugin renews its client certificate", async () => {
+  const pairs = [
+    { cert: TEST_TLS.clientCert, key: TEST_TLS.clientKey },
+    { cert: TEST_TLS.serverCert, key: TEST_TLS.serverKey },
+  ];
+  let runs = 0;
+  const runCommand: RunCommand = () => {
+    const pair = pairs[runs++ % 2];
+    return Promise.resolve({
+      code: 0,
+      stderr: "",
+      stdout: JSON.stringify({
+        kind: "ExecCredential",
+        apiVersion: "client.authentication.k8s.io/v1",
+        status: {
+          expirationTimestamp: "2024-01-01T12:00:00Z",
+          clientCertificateData: pair.cert,
+          clientKeyData: pair.key,
+        },
+      }),
+    });
+  };
+  let now = Date.UTC(2024, 0, 1);
+  const config = await KubeConfig.fromKubeconfig(
+    `current-context: x
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+clusters: [{ name: c, cluster: { server: "https://k", certificate-authority-data: ${
+      b64(TEST_TLS.ca)
+    } } }]
+users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: tsh } } }]`,
+    { runCommand, now: () => now },
+  );
+  const clients = config.httpClients();
+  const first = await clients.get();
+  assert(first instanceof Deno.HttpClient);
+  assertEquals(await clients.get(), first);
+  assertEquals(runs, 1);
+  // Past its expiry the plugin runs again and gives another certificate: another client.
+  now = Date.UTC(2024, 0, 1, 12, 0, 1);
+  const second = await clients.get();
+  assertEquals(runs, 2);
+  assert(second instanceof Deno.HttpClient && second !== first);
+  clients.close();
+});

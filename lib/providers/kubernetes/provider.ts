@@ -7,7 +7,7 @@
  */
 import type { SetTimer } from "../../async/abortable_sleep.ts";
 import { FunctionNotFoundError, InvalidInputError } from "../../errors.ts";
-import type { KubeConfig } from "./kube_config.ts";
+import type { HttpClientSource, KubeConfig } from "./kube_config.ts";
 import type { KubeDeployment, KubeList, KubePod } from "./api.ts";
 import { KubernetesApi } from "./api.ts";
 import { openFunctionLogs } from "./function_logs.ts";
@@ -31,8 +31,8 @@ export interface KubernetesProviderOptions {
   readonly authorization?: () => Promise<string | undefined> | string | undefined;
   /** Called after a 401, before the one retry (drops cached tokens). */
   readonly onUnauthorized?: () => void;
-  /** The client with the cluster's CA and client certificate. */
-  readonly client?: Deno.HttpClient;
+  /** The client with the cluster's CA and client certificate (or clients that follow renewed ones). */
+  readonly client?: Deno.HttpClient | HttpClientSource;
   /** Close `client` in {@linkcode KubernetesProvider.close} (default false). */
   readonly ownsClient?: boolean;
   /** Default the global `fetch`. */
@@ -121,13 +121,17 @@ export class KubernetesProvider implements LogProvider {
 
   /**
    * A provider for the cluster of a {@linkcode KubeConfig}; it owns the
-   * HTTP client made for the config's certificates.
+   * HTTP clients made for the config's certificates (a new one when an exec
+   * plugin's client certificate is renewed).
    */
   static async fromKubeConfig(
     config: KubeConfig,
     options: Omit<KubernetesProviderOptions, "server" | "client" | "authorization"> = {},
   ): Promise<KubernetesProvider> {
     const host = new URL(config.server).hostname;
+    // The first client now: a certificate that does not load fails here, not at the first request.
+    const clients = config.httpClients();
+    await clients.get();
     return new KubernetesProvider({
       connectHint: config.insecureSkipTlsVerify
         ? `the kubeconfig sets insecure-skip-tls-verify, which Deno honours only when run ` +
@@ -135,7 +139,7 @@ export class KubernetesProvider implements LogProvider {
         : undefined,
       ...options,
       server: config.server,
-      client: await config.createHttpClient(),
+      client: clients,
       ownsClient: true,
       authorization: () => config.authorization(),
       onUnauthorized: () => config.invalidate(),
