@@ -49,7 +49,12 @@ export interface ContainerLogsRequest {
 }
 
 /** How a container log stream ended, for {@linkcode openContainerLogs}'s `onEnd`. */
-export type ContainerLogsEnd = "ended" | "not-found" | "cancelled";
+/**
+ * `cut`: a follow request's connection broke (the daemon restarted, a
+ * proxy cut it) or could not be made; the records before it were passed on
+ * and the caller decides whether to follow again.
+ */
+export type ContainerLogsEnd = "ended" | "not-found" | "cancelled" | "cut";
 
 const RAW_STREAM = "application/vnd.docker.raw-stream";
 const MULTIPLEXED_STREAM = "application/vnd.docker.multiplexed-stream";
@@ -64,7 +69,7 @@ class ContainerLogPump {
   readonly stream: ReadableStream<LogBatch>;
   readonly #client: DockerClient;
   readonly #request: ContainerLogsRequest;
-  readonly #onEnd?: (how: ContainerLogsEnd) => void;
+  readonly #onEnd?: (how: ContainerLogsEnd, reason?: string) => void;
   readonly #abort = new AbortController();
   readonly #signal: AbortSignal;
   readonly #mapper: DockerRecordMapper;
@@ -82,7 +87,7 @@ class ContainerLogPump {
   constructor(
     client: DockerClient,
     request: ContainerLogsRequest,
-    onEnd?: (how: ContainerLogsEnd) => void,
+    onEnd?: (how: ContainerLogsEnd, reason?: string) => void,
   ) {
     this.#client = client;
     this.#request = request;
@@ -154,8 +159,16 @@ class ContainerLogPump {
     } catch (error) {
       if (this.#finished) return;
       if (error instanceof UpstreamError && error.status === 404) return this.#end("not-found");
-      this.#abort.abort();
       const request = this.#request;
+      // A follow that lost its connection (no answer to blame: not an HTTP
+      // status) ends as a cut, after what it read: the session follows again.
+      const answered = error instanceof UpstreamError && error.status !== undefined;
+      if (request.follow && !answered && !request.signal?.aborted && this.#onEnd !== undefined) {
+        // (A line cut in half is not passed on: the next request reads it whole.)
+        this.#abort.abort();
+        return this.#end("cut", (error as Error).message);
+      }
+      this.#abort.abort();
       this.#failure = {
         error: request.signal?.aborted
           ? request.signal.reason
@@ -217,11 +230,11 @@ class ContainerLogPump {
     }
   }
 
-  #end(how: ContainerLogsEnd): void {
+  #end(how: ContainerLogsEnd, reason?: string): void {
     this.#finished = true;
     if (this.#ended) return;
     this.#ended = true;
-    this.#onEnd?.(how);
+    this.#onEnd?.(how, reason);
   }
 
   async #cancel(reason: unknown): Promise<void> {
@@ -243,13 +256,15 @@ class ContainerLogPump {
  *
  * The stream ends when the daemon ends the body (for a follow request:
  * when the container stops), and also, quietly, when the container no
- * longer exists (404). `onEnd` says which. Other failures error the stream
- * with {@linkcode UpstreamError}. Cancelling it aborts the request.
+ * longer exists (404), and, given an `onEnd`, when a follow request's
+ * connection breaks or cannot be made (`cut`, with the reason: the caller
+ * follows again). `onEnd` says which. Other failures error the stream with
+ * {@linkcode UpstreamError}. Cancelling it aborts the request.
  */
 export function openContainerLogs(
   client: DockerClient,
   request: ContainerLogsRequest,
-  onEnd?: (how: ContainerLogsEnd) => void,
+  onEnd?: (how: ContainerLogsEnd, reason?: string) => void,
 ): ReadableStream<LogBatch> {
   return new ContainerLogPump(client, request, onEnd).stream;
 }

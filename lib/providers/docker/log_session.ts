@@ -9,7 +9,7 @@
 import type { DockerClient, DockerInstant } from "./client.ts";
 import { type ContainerLogsEnd, openContainerLogs } from "./container_logs.ts";
 import { DockerResumePoint, type DockerSkip } from "./resume_point.ts";
-import { UpstreamError } from "../../errors.ts";
+import { describeError, UpstreamError } from "../../errors.ts";
 import { Backoff } from "../../async/backoff.ts";
 import { abortableSleep } from "../../async/abortable_sleep.ts";
 import { InstanceFanIn } from "../fan_in.ts";
@@ -72,6 +72,8 @@ interface Tracked {
   startSeen: boolean;
   /** Announced as running (so its stop is announced too). */
   live: boolean;
+  /** Delays before following again after cuts (reset once lines come). */
+  readonly backoff: Backoff;
 }
 
 interface ContainerState {
@@ -157,7 +159,7 @@ export class DockerLogSession {
         t.busy = true;
         this.#fanIn.add(this.#open(t, { follow: false, since: this.#since, until }, (how) => {
           if (until !== undefined && how === "ended") t.resume.coverUntil(until);
-          this.#ended(t, how);
+          this.#caughtUp(t, how);
         }));
       }
     }
@@ -172,6 +174,7 @@ export class DockerLogSession {
       busy: false,
       startSeen: false,
       live: false,
+      backoff: new Backoff({ initialMs: 100, capMs: 5_000 }),
     };
     this.#tracked.set(container.id, t);
     return t;
@@ -180,13 +183,14 @@ export class DockerLogSession {
   #open(
     t: Tracked,
     request: { follow: boolean; tail?: number; since?: DockerInstant; until?: DockerInstant },
-    onEnd?: (how: ContainerLogsEnd) => void,
+    onEnd?: (how: ContainerLogsEnd, reason?: string) => void,
     options: { skip?: DockerSkip; announce?: boolean } = {},
   ): ReadableStream<LogBatch> {
     const { client, query, namespace, maxLineLength } = this.#init;
     const { id, instance } = t.container;
     const observe = (second: number, key: number) => {
       t.resume.observe(second, key);
+      t.backoff.reset();
       if (options.announce && !t.live) this.#announce(t, "started");
     };
     return openContainerLogs(client, {
@@ -217,7 +221,9 @@ export class DockerLogSession {
     t.live = true;
     const { since, skip } = t.resume.next();
     this.#fanIn.add(
-      this.#open(t, { follow: true, since }, (how) => this.#ended(t, how), { skip }),
+      this.#open(t, { follow: true, since }, (how, reason) => this.#ended(t, how, reason), {
+        skip,
+      }),
     );
   }
 
@@ -226,35 +232,50 @@ export class DockerLogSession {
     t.busy = true;
     const { since, skip } = t.resume.next();
     this.#fanIn.add(
-      this.#open(t, { follow: false, since }, (how) => this.#ended(t, how), {
+      this.#open(t, { follow: false, since }, (how) => this.#caughtUp(t, how), {
         skip,
         announce: true,
       }),
     );
   }
 
-  /** A container's request ended: it stopped, went away, or started again. */
-  #ended(t: Tracked, how: ContainerLogsEnd): void {
+  /** A catch-up read ended: nothing more to do until the container's next start. */
+  #caughtUp(t: Tracked, how: ContainerLogsEnd): void {
     if (how === "cancelled" || this.#stopped.aborted) return;
-    if (!this.#init.query.follow) {
-      t.busy = false;
-      return;
+    t.busy = false;
+    if (how === "not-found") this.#announce(t, "went away");
+    else if (t.startSeen) {
+      t.startSeen = false;
+      this.#check(t);
     }
+  }
+
+  /** Looks at the container again after a backoff delay (a cut, a daemon away). */
+  #checkLater(t: Tracked, why: string): void {
+    t.busy = true;
+    const delay = t.backoff.next();
+    this.#init.onNotice?.(
+      `Container ${t.container.instance}: ${why}; following again in ${delay} ms`,
+    );
+    abortableSleep(delay, this.#stopped).then(() => {
+      if (!this.#stopped.aborted) this.#check(t);
+    });
+  }
+
+  /** A container's follow request ended: it stopped, went away, was cut, or started again. */
+  #ended(t: Tracked, how: ContainerLogsEnd, reason?: string): void {
+    if (how === "cancelled" || this.#stopped.aborted) return;
     if (how === "not-found") {
       t.busy = false;
       this.#announce(t, "went away");
       return;
     }
-    // A follow request ends when the container stops. If it started again
-    // meanwhile (its start event came while the request ran), look at its
-    // state; otherwise its next start event will.
-    if (t.startSeen) {
-      t.startSeen = false;
-      this.#check(t);
-      return;
-    }
-    t.busy = false;
-    if (t.live) this.#announce(t, "stopped");
+    if (how === "cut") return this.#checkLater(t, `the logs connection broke (${reason})`);
+    // A follow request ends when the container stops, but also when the
+    // daemon lets it go (a restart with live-restore): its state says which,
+    // and it is followed again if it runs, or what its run wrote is read.
+    t.startSeen = false;
+    this.#check(t);
   }
 
   /**
@@ -283,6 +304,10 @@ export class DockerLogSession {
       if (error instanceof UpstreamError && error.status === 404) {
         this.#announce(t, "went away");
         return;
+      }
+      // No answer at all (the daemon restarting): ask again; an answer that refuses fails.
+      if (!(error instanceof UpstreamError) || error.status === undefined) {
+        return this.#checkLater(t, `the daemon did not answer (${describeError(error)})`);
       }
       this.#fanIn.fail(error);
     });
@@ -349,7 +374,10 @@ export class DockerLogSession {
           if (signal.aborted) return;
           ended = "ended";
         } catch (error) {
-          if (signal.aborted || error instanceof UpstreamError) throw error;
+          // A refusal (an answer that is not 200) fails; no answer (the daemon away) is waited out.
+          if (signal.aborted || (error instanceof UpstreamError && error.status !== undefined)) {
+            throw error;
+          }
           ended = `failed (${(error as Error).message})`;
         }
         if (fresh || performance.now() - opened >= HEALTHY_EVENTS_MS) backoff.reset();

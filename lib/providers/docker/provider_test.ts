@@ -438,3 +438,152 @@ Deno.test("DockerProvider rejects a host it cannot use", () => {
   }
   assert(error instanceof InvalidInputError);
 });
+
+Deno.test("DockerProvider follows a running container again after its logs connection breaks, losing and repeating nothing", async () => {
+  await using docker = new FakeDocker();
+  docker.events = new Body();
+  const a = docker.add("fn-a", "fn", "running");
+  const stamp = (s: number) => new Date(Date.now() + 60_000 + s).toISOString();
+  const lines = [1, 2, 3, 4].map((s) => frame(1, `${stamp(s)} a${s}\n`));
+  const bodies: Body[] = [];
+  const sinces: (string | null)[] = [];
+  docker.logs.set(a, (url) => {
+    sinces.push(url.searchParams.get("since"));
+    // The first answer has a1 and a2; a later one (from the resume point) a2 to a4.
+    const body = new Body(bodies.length === 0 ? lines.slice(0, 2) : lines.slice(1));
+    bodies.push(body);
+    return new Response(body.stream);
+  });
+  const notices: string[] = [];
+  const provider = new DockerProvider({
+    host: docker.host,
+    reorderWindowMs: 0,
+    onNotice: (m) => notices.push(m),
+  });
+  const { stream } = await provider.openLogs({ name: "fn", follow: true });
+  const reader = stream.getReader();
+  const seen: string[] = [];
+  while (seen.length < 2) seen.push(...texts((await reader.read()).value!));
+  // The daemon restarts (or a proxy cuts): the connection breaks mid-follow.
+  bodies[0].controller.error(new Error("connection reset"));
+  while (seen.length < 4) seen.push(...texts((await reader.read()).value!));
+  assertEquals(seen, ["a1", "a2", "a3", "a4"]);
+  assertEquals(bodies.length, 2);
+  // The second request asks from the resume point, not from the start.
+  assertEquals([sinces[0], typeof sinces[1]], [null, "string"]);
+  assertMatch(
+    notices.join("\n"),
+    /Container fn-a: the logs connection broke \(.*\); following again in \d+ ms/,
+  );
+  await reader.cancel();
+  await provider.close();
+});
+
+Deno.test("DockerProvider follows again a container whose logs answer ended while it still runs (a daemon restart with live-restore)", async () => {
+  await using docker = new FakeDocker();
+  docker.events = new Body();
+  const a = docker.add("fn-a", "fn", "running");
+  const stamp = (s: number) => new Date(Date.now() + 60_000 + s).toISOString();
+  const bodies: Body[] = [];
+  docker.logs.set(a, () => {
+    const body = new Body([frame(1, `${stamp(bodies.length)} a${bodies.length}\n`)]);
+    bodies.push(body);
+    return new Response(body.stream);
+  });
+  const notices: string[] = [];
+  const provider = new DockerProvider({
+    host: docker.host,
+    reorderWindowMs: 0,
+    onNotice: (m) => notices.push(m),
+  });
+  const { stream } = await provider.openLogs({ name: "fn", follow: true });
+  const reader = stream.getReader();
+  assertEquals(texts((await reader.read()).value!), ["a0"]);
+  bodies[0].controller.close(); // the answer ends; the container still runs
+  assertEquals(texts((await reader.read()).value!), ["a1"]);
+  assertEquals(notices.some((n) => n.includes("stopped")), false, notices.join("\n"));
+  await reader.cancel();
+  await provider.close();
+});
+
+/** A TCP relay to `port` that can be switched off (listener and connections closed) and on again. */
+class Relay {
+  #listener?: Deno.Listener;
+  readonly #conns = new Set<Deno.Conn>();
+  port = 0;
+  constructor(readonly target: number) {}
+  on(): void {
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: this.port });
+    this.port = (this.#listener.addr as Deno.NetAddr).port;
+    (async () => {
+      for await (const conn of this.#listener!) {
+        Deno.connect({ hostname: "127.0.0.1", port: this.target }).then((up) => {
+          this.#conns.add(conn).add(up);
+          conn.readable.pipeTo(up.writable).catch(() => {});
+          up.readable.pipeTo(conn.writable).catch(() => {});
+        }, () => conn.close());
+      }
+    })().catch(() => {});
+  }
+  off(): void {
+    this.#listener?.close();
+    for (const conn of this.#conns) {
+      try {
+        conn.close();
+      } catch {
+        // Closed already.
+      }
+    }
+    this.#conns.clear();
+  }
+}
+
+Deno.test("DockerProvider waits out a daemon that is away for a moment (connection refused), then follows what starts", async () => {
+  await using docker = new FakeDocker();
+  docker.eventsEach = () => new Body();
+  const relay = new Relay(Number(new URL(docker.host.replace("tcp:", "http:")).port));
+  relay.on();
+  const a = docker.add("fn-a", "fn", "exited");
+  docker.logs.set(a, () => new Response(new Body(history([[1, "a1"]]), true).stream));
+  const notices: string[] = [];
+  let waiting: [RegExp, () => void] | undefined;
+  const provider = new DockerProvider({
+    host: `tcp://127.0.0.1:${relay.port}`,
+    reorderWindowMs: 0,
+    onNotice: (m) => {
+      notices.push(m);
+      if (waiting !== undefined && waiting[0].test(m)) waiting[1]();
+    },
+  });
+  const noticed = (pattern: RegExp) =>
+    notices.some((n) => pattern.test(n))
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => waiting = [pattern, resolve]);
+  try {
+    const { stream } = await provider.openLogs({ name: "fn", follow: true });
+    const reader = stream.getReader();
+    assertEquals(texts((await reader.read()).value!), ["a1"]);
+    while (!docker.requests.some((u) => u.pathname.endsWith("/events"))) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // The daemon goes away: its events stream breaks and a new one is refused.
+    relay.off();
+    await noticed(/The Docker events stream failed \(.*refused.*\); watching again/i);
+    // Meanwhile a container starts; the events stream asked once the daemon is back tells of it.
+    const b = docker.add("fn-b", "fn", "running");
+    docker.logs.set(b, () => new Response(new Body([soon("b1")]).stream));
+    const started = {
+      Type: "container",
+      Action: "start",
+      Actor: { ID: b, Attributes: { name: "fn-b", "com.openfaas.function": "fn" } },
+    };
+    docker.eventsEach = () => new Body([encoder.encode(JSON.stringify(started) + "\n")]);
+    relay.on();
+    // Followed: the session did not fail while the daemon was away.
+    assertEquals(texts((await reader.read()).value!), ["b1"]);
+    await reader.cancel();
+  } finally {
+    relay.off();
+    await provider.close();
+  }
+});
