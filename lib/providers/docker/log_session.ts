@@ -210,6 +210,8 @@ export class DockerLogSession {
   /** Says that a container started, restarted or stopped, and keeps track of which. */
   #announce(t: Tracked, what: "started" | "restarted" | "stopped" | "went away"): void {
     t.live = what === "started" || what === "restarted";
+    // Removed: forgotten (a function whose containers are replaced often would pile them up).
+    if (what === "went away") this.#tracked.delete(t.container.id);
     this.#init.onNotice?.(`Container ${t.container.instance} ${what}`);
   }
 

@@ -122,6 +122,16 @@ function stringMap(value: unknown, where: string): Record<string, string> {
   return out;
 }
 
+/** An environment: names without `=` or NUL, values without NUL (a process could not get them). */
+function environment(value: unknown, where: string): Record<string, string> {
+  const env = stringMap(value, where);
+  for (const [key, text] of Object.entries(env)) {
+    if (key === "" || /[=\0]/.test(key)) fail(`${where}.${key}`, "is not a variable name");
+    if (text.includes("\0")) fail(`${where}.${key}`, "must not hold a NUL character");
+  }
+  return env;
+}
+
 function joinPath(base: string, path: string): string {
   if (path.startsWith("/")) return normalize(path);
   return normalize(base.replace(/\/+$/, "") + "/" + path);
@@ -159,10 +169,16 @@ function readCommand(value: unknown, where: string): { argv?: string[]; text?: s
   return { argv, text: argv.map(quoteArg).join(" ") };
 }
 
+/** The most replicas one function may ask for: each is a process on this machine. */
+export const MAX_REPLICAS = 1000;
+
 function readReplicas(value: unknown, where: string): number {
   const n = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
     fail(where, `must be a whole number of 0 or more, not ${JSON.stringify(value)}`);
+  }
+  if (n > MAX_REPLICAS) {
+    fail(where, `must be at most ${MAX_REPLICAS} (each replica is a process here), not ${n}`);
   }
   return n;
 }
@@ -204,7 +220,7 @@ function readFunction(
     image: optionalString(spec.image, `${at} image`),
     labels,
     annotations: stringMap(spec.annotations, `${at} annotations`),
-    environment: stringMap(spec.environment, `${at} environment`),
+    environment: environment(spec.environment, `${at} environment`),
     command: command.argv,
     commandText: command.text,
     replicas,

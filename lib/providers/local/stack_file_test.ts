@@ -124,6 +124,16 @@ Deno.test("parseStackFile() names the function and field of each error", () => {
       "functions: { a: { labels: { com.openfaas.scale.min: many } } }",
       `function "a": labels.com.openfaas.scale.min must be a whole number`,
     ],
+    [
+      "functions: { a: { fnlogs: { replicas: 1000000000 } } }",
+      `fnlogs.replicas must be at most 1000`,
+    ],
+    [
+      'functions: { a: { labels: { com.openfaas.scale.min: "99999999999999999999" } } }',
+      `function "a": labels.com.openfaas.scale.min must be at most 1000`,
+    ],
+    ['functions: { a: { environment: { "A=B": x } } }', `environment.A=B is not a variable name`],
+    ['functions: { a: { environment: { A: "x\\0y" } } }', `environment.A must not hold a NUL`],
     ["functions: { a: { fnlogs: { restart: sometimes } } }", `fnlogs.restart must be one of`],
     ["functions: { a: { fnlogs: { cwd: [x] } } }", `function "a": fnlogs.cwd must be a string`],
     ["functions: { a: { namespace: Bad_NS } }", `function "a": namespace "Bad_NS" must be`],
