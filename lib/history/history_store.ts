@@ -64,6 +64,37 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Whether `error` says the disk (or the user's quota) is full. */
+function diskFull(error: unknown): boolean {
+  return /No space left|quota exceeded|ENOSPC|EDQUOT/i.test(
+    `${error instanceof Error ? error.message : error} ${(error as { code?: string })?.code ?? ""}`,
+  );
+}
+
+/**
+ * Writes `meta`; on a full disk drops the oldest segments (never the newest)
+ * one by one to make room and tries again. The error when it still cannot
+ * (the directory stays as it was for the next run), else `undefined`.
+ */
+async function writeMetaMakingRoom(
+  dir: string,
+  meta: Meta,
+  segments: { path: string; size: number }[],
+): Promise<unknown> {
+  for (;;) {
+    try {
+      await writeMeta(dir, meta);
+      return undefined;
+    } catch (error) {
+      await Deno.remove(`${dir}/meta.json.tmp`).catch(() => {});
+      if (!diskFull(error)) throw error;
+      if (segments.length <= 1) return error;
+      const oldest = segments.shift()!;
+      await Deno.remove(oldest.path).catch(() => {});
+    }
+  }
+}
+
 /**
  * The files of one function's history in a directory of its own: `meta.json`
  * (the cursor id), a `lock` held while open, and segments named by the
@@ -211,7 +242,10 @@ export class HistoryStore {
         state: "open",
         formerIds: formerIds.filter((f) => f.before > oldest).slice(0, MAX_FORMER_IDS),
       };
-      await writeMeta(dir, meta);
+      const metaError = await writeMetaMakingRoom(dir, meta, segments);
+      if (metaError !== undefined) {
+        notes.push(`cannot write meta.json (${messageOf(metaError)}): logs kept in memory only`);
+      }
       const contiguous = last !== undefined && last.seq + 1 === next;
       const seed: HistorySeed = {
         nextSequence: next,
@@ -221,6 +255,11 @@ export class HistoryStore {
       };
       store = new HistoryStore(dir, lock, meta, seed, segments, loaded.skipped, options);
       if (notes.length > 0) store.#notice(`history in ${dir}: ${notes.join(", ")}`);
+      if (metaError !== undefined) {
+        // A full disk: serve from memory (what is on disk stays readable to the next run).
+        store.#failed = true;
+        return store;
+      }
       await store.#openSegment(next);
       await store.#prune();
       return store;

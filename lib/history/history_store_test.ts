@@ -308,3 +308,36 @@ Deno.test("HistoryStore.open() refuses a directory another store holds", async (
     await assertRejects(() => HistoryStore.open(dir, { maxBytes: 0 }), RangeError);
   });
 });
+
+Deno.test("HistoryStore.open() on a full disk drops the oldest segments to write its meta, else serves from memory", async () => {
+  await withDir(async (dir) => {
+    // Two runs' worth of segments.
+    const first = await open(dir, { segmentBytes: 200 });
+    for (let i = 0; i < 4; i++) {
+      first.store.append(i * 5, records(numbered(i * 5, 5), 1_700_000_000_000 + i * 5));
+      await first.store.flush();
+    }
+    await first.store.close();
+    const before = await segmentFiles(dir);
+    assert(before.length >= 3, before.join(", "));
+    // The disk is full for the meta's next write (and only for it: /dev/full).
+    await Deno.symlink("/dev/full", `${dir}/meta.json.tmp`);
+    const { store } = await open(dir, { segmentBytes: 200 });
+    assertEquals(store.failed, false);
+    const after = await segmentFiles(dir);
+    // The oldest segment went to make room; the rest is read back.
+    assertEquals(after.includes(before[0]), false);
+    assertEquals(JSON.parse(await Deno.readTextFile(`${dir}/meta.json`)).state, "open");
+    await store.close();
+  });
+  await withDir(async (dir) => {
+    // Nothing to drop (no segment at all): it starts anyway, from memory, and says why.
+    await Deno.symlink("/dev/full", `${dir}/meta.json.tmp`);
+    const { store, notices } = await open(dir);
+    assert(store.failed);
+    assertMatch(notices.join("\n"), /cannot write meta\.json \(.*\): logs kept in memory only/);
+    store.append(0, records(["a"]));
+    await store.flush();
+    await store.close();
+  });
+});
