@@ -16,7 +16,7 @@
  * | `JournalEntryStream` | not a JSON object, truncated | skipped, counted once each; wrong field types give `""` |
  * | `watchPods` lines | not JSON, wrong shape, truncated | skipped, reported once each; the watch goes on |
  * | `KubernetesPodLogs` lines | no (valid) timestamp, bad UTF-8 | kept whole with timestamp `""` (counted as such) |
- * | `DockerFrameDecoder` | bad UTF-8, random payload, cut header or frame at the end | kept as text (U+FFFD), a cut header dropped; never throws |
+ * | `DockerFrameDecoder` | bad UTF-8, random payload, cut header or frame at the end, a header no daemon writes | kept as text (U+FFFD), a cut header dropped, nothing after a bad header (`corrupt`); never throws |
  * | `ChunkedDecoder`, `httpGet` | bad chunk size or framing | a `SyntaxError` (typed, documented), payload before it exact |
  * | `LineBatchStream` | anything | never throws; long lines cut with a marker |
  *

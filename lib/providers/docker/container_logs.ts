@@ -153,6 +153,9 @@ class ContainerLogPump {
         const { done, value } = await this.#reader.read();
         if (this.#finished) return;
         this.#add(done ? this.#decoder!.end() : this.#decoder!.decode(value));
+        if (this.#decoder!.corrupt) {
+          throw new Error("a frame header no daemon writes: the framing is lost");
+        }
         if (done) return this.#end("ended");
         if (this.#pending.length > 0) this.#wakeUp();
       }

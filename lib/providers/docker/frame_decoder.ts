@@ -155,6 +155,7 @@ export class DockerFrameDecoder {
   /** The start of a continuation frame, held until its timestamp can be judged. */
   #prefix?: Uint8Array;
   #prefixLength = 0;
+  #corrupt = false;
 
   constructor(options: DockerFrameDecoderOptions = {}) {
     this.#framing = options.framing ?? "auto";
@@ -168,9 +169,21 @@ export class DockerFrameDecoder {
     return this.#framing;
   }
 
+  /**
+   * A multiplexed body had a header no daemon writes (a stream type over 3,
+   * or reserved bytes that are not zero): the framing is lost, and nothing
+   * after it is decoded (its bytes would show as lines of garbage, or as
+   * lines of the wrong stream). Lines before it were all given out; the
+   * caller reads again from where they end.
+   */
+  get corrupt(): boolean {
+    return this.#corrupt;
+  }
+
   /** Decodes one chunk; returns the lines it completed, in order (often none). */
   decode(chunk: Uint8Array): DockerLine[] {
     const out: DockerLine[] = [];
+    if (this.#corrupt) return out;
     let offset = 0;
     if (this.#framing === "auto") offset = this.#detect(chunk, out);
     if (this.#framing === "raw") {
@@ -181,9 +194,10 @@ export class DockerFrameDecoder {
     return out;
   }
 
-  /** Ends the body: returns the unfinished lines, stdout first. */
+  /** Ends the body: returns the unfinished lines, stdout first (none after a corrupt header). */
   end(): DockerLine[] {
     const out: DockerLine[] = [];
+    if (this.#corrupt) return out;
     if (this.#framing === "auto" && this.#headerLength > 0) {
       // Fewer than four bytes in all: too short for a header, so raw text.
       this.#framing = "raw";
@@ -237,6 +251,10 @@ export class DockerFrameDecoder {
         if (this.#headerLength < 8) return;
         this.#headerLength = 0;
         const h = this.#header;
+        if (h[0] > 3 || h[1] !== 0 || h[2] !== 0 || h[3] !== 0) {
+          this.#corrupt = true;
+          return;
+        }
         this.#remaining = ((h[4] << 24) >>> 0) + (h[5] << 16) + (h[6] << 8) + h[7];
         if (this.#remaining === 0) continue;
         this.#current = this.#output(h[0]);

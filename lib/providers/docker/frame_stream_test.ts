@@ -191,3 +191,22 @@ Deno.test("DockerFrameStream reads a frame whose payload is empty or huge", () =
   const body = concat([frame(1, ""), frame(1, big + "\n"), frame(2, "")]);
   assertEquals(decodeSplit(body, [4, 9, 50_000], { maxLineLength: 200_000 }), [out(big)]);
 });
+
+Deno.test("DockerFrameDecoder stops at a header no daemon writes, and says so", () => {
+  for (
+    const bad of [
+      concat([encoder.encode('{"a"'), new Uint8Array([0, 0, 0, 4]), encoder.encode("xyz\n")]),
+      frame(1, "lie\n").map((b, i) => i === 2 ? 7 : b), // a reserved byte set
+    ]
+  ) {
+    const decoder = new DockerFrameDecoder({ framing: "multiplexed" });
+    const body = concat([frame(1, "one\n"), bad, frame(1, "two\n"), frame(2, "three\n")]);
+    const lines = [...decoder.decode(body), ...decoder.end()];
+    // Nothing after it: neither garbage nor lines sent to the wrong stream.
+    assertEquals(lines, [{ output: "stdout", text: "one" }]);
+    assertEquals(decoder.corrupt, true);
+  }
+  const sound = new DockerFrameDecoder({ framing: "multiplexed" });
+  sound.decode(concat([frame(0, "a\n"), frame(3, "b\n")]));
+  assertEquals(sound.corrupt, false);
+});
