@@ -57,6 +57,10 @@ function shutdownSignal(): AbortSignal {
         controller.abort(new DOMException("interrupted", "AbortError"));
         return;
       }
+      // Run again by fnlogs (--tls-no-verify): a terminal's Ctrl-C reaches
+      // this process both directly and through the parent, so a second
+      // signal is not a second Ctrl-C; the parent ends it if one comes.
+      if (Deno.env.get(TLS_CHILD) === "1") return;
       writeStderr(`${signal} again: stopping now`);
       Deno.exit(codes[signal]);
     };
@@ -109,7 +113,15 @@ async function rerunWithoutCertificateChecks(args: string[]): Promise<number | u
     return undefined; // The command itself reports bad usage.
   }
   if (!options.tlsNoVerify || options.provider !== undefined || options.help) return undefined;
-  const host = options.gateways.map((gateway) => new URL(gateway).hostname).join(",");
+  // The gateways are the context's, when one is named (its file is read here too).
+  const gateways = options.context === undefined
+    ? options.gateways
+    : (await (await import("./cli/logs/targets.ts")).resolveTargets(
+      options,
+      (name) => Deno.env.get(name),
+    ).catch(() => undefined))?.targets.map((target) => target.url);
+  if (gateways === undefined) return undefined; // The command itself reports the error.
+  const host = gateways.map((gateway) => new URL(gateway).hostname).join(",");
   const runtime = Deno.execPath();
   if (!/(^|\/)deno(\.exe)?$/.test(runtime) || !Deno.mainModule.startsWith("file:")) {
     return undefined;
@@ -127,7 +139,15 @@ async function rerunWithoutCertificateChecks(args: string[]): Promise<number | u
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
-  const forward = (signal: Deno.Signal) => () => child.kill(signal);
+  // The first signal is passed on (the child stops cleanly); a second ends it at once.
+  let signals = 0;
+  const forward = (signal: "SIGINT" | "SIGTERM") => () => {
+    try {
+      child.kill(++signals === 1 ? signal : "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  };
   const onInt = forward("SIGINT"), onTerm = forward("SIGTERM");
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
