@@ -129,6 +129,30 @@ Deno.test({
 });
 
 Deno.test({
+  name: "ship: told to stop before the broker could ever be reached, it says so and exits 0",
+  ignore,
+  async fn() {
+    await using nats = await NatsFixture.single();
+    const node = nats.nodes[0];
+    await node.stop();
+    const dir = await Deno.makeTempDir();
+    await using shipper = startFnlogs([
+      "ship",
+      "--from",
+      "local",
+      "--stack",
+      await countedStack(dir, 10, 10, 1),
+      "--to",
+      node.url,
+    ]);
+    await shipper.waitFor("stderr", /cannot reach NATS/);
+    assertEquals(await shipper.stop("SIGINT"), 0);
+    assertMatch(shipper.stderr.join("\n"), /stopped before NATS could be reached: nothing shipped/);
+    await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
   name: "ship and serve: bad URLs, refused credentials and missing permissions are clear errors",
   ignore,
   async fn() {

@@ -20,7 +20,10 @@ export interface ShipIO {
   readonly signal: AbortSignal;
 }
 
-/** Runs `fnlogs ship ARGS` until `io.signal` aborts; `undefined` after help. */
+/**
+ * Runs `fnlogs ship ARGS` until `io.signal` aborts; `undefined` after help,
+ * or when stopped before the broker could be reached.
+ */
 export async function runShip(args: string[], io: ShipIO): Promise<ShipSummary | undefined> {
   const options = parseShipOptions(args, io.env);
   if (options.help) {
@@ -28,13 +31,23 @@ export async function runShip(args: string[], io: ShipIO): Promise<ShipSummary |
     return undefined;
   }
   const log = (message: string) => io.stderr(`${new Date().toISOString()} fnlogs ship: ${message}`);
-  const nc = await connectNats({
-    servers: options.servers,
-    token: options.token,
-    name: "fnlogs ship",
-    onNotice: log,
-    signal: io.signal,
-  });
+  let nc;
+  try {
+    nc = await connectNats({
+      servers: options.servers,
+      token: options.token,
+      name: "fnlogs ship",
+      onNotice: log,
+      signal: io.signal,
+    });
+  } catch (error) {
+    // Told to stop while the broker was still unreachable: a stop, not a failure.
+    if (io.signal.aborted) {
+      log("stopped before NATS could be reached: nothing shipped");
+      return undefined;
+    }
+    throw error;
+  }
   log(`connected to NATS at ${nc.getServer()}`);
   const provider = await createProvider({
     ...options.provider,
