@@ -39,8 +39,14 @@ function writeStderr(line: string): void {
   }
 }
 
+/** Writes all of `text`; a reader that went away (`fnlogs help | head -1`) ends it quietly. */
 function writeStdout(text: string): void {
-  Deno.stdout.writeSync(encoder.encode(text));
+  const bytes = encoder.encode(text);
+  try {
+    for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
 }
 
 /**
@@ -169,22 +175,22 @@ async function run(args: string[]): Promise<number> {
     case "help":
     case "-h":
     case "--help":
-      await Deno.stdout.write(encoder.encode(MAIN_HELP));
+      writeStdout(MAIN_HELP);
       return EXIT.ok;
     case "version":
     case "-V":
     case "--version":
-      await Deno.stdout.write(encoder.encode(versionText(denoJson.version)));
+      writeStdout(versionText(denoJson.version));
       return EXIT.ok;
     // Each command loads only its own code (the server's page, the NATS client, ...).
     case "completions": {
       const { completionsText } = await import("./cli/completions/command.ts");
-      await Deno.stdout.write(encoder.encode(completionsText(rest)));
+      writeStdout(completionsText(rest));
       return EXIT.ok;
     }
     case "__complete": { // Asked by the completion scripts, not by people.
       const { completeWords } = await import("./cli/completions/complete_words.ts");
-      await Deno.stdout.write(encoder.encode(await completeWords(rest, { env })));
+      writeStdout(await completeWords(rest, { env }));
       return EXIT.ok;
     }
     case "serve": {

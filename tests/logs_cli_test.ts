@@ -91,3 +91,54 @@ Deno.test("fnlogs logs ends quietly with 0 when its reader goes away (| head -3)
   ]);
   assertEquals([status.code, stderr], [0, ""]);
 });
+
+Deno.test("fnlogs help, version and completions end quietly with 0 when nobody reads them (| true)", async () => {
+  for (const args of [["help"], ["version"], ["completions", "bash"], ["serve", "--help"]]) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, ...args],
+      stdout: "piped",
+      stderr: "piped",
+      stdin: "null",
+    }).spawn();
+    // The reader goes away before a byte is written.
+    await child.stdout.cancel();
+    const status = await child.status;
+    const stderr = await new Response(child.stderr).text();
+    assertEquals([status.code, stderr], [0, ""], args.join(" "));
+  }
+});
+
+Deno.test("fnlogs logs and serve: a file flag that names no readable file is a usage error naming the flag (exit 2)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const cacert = await fnlogs(["env", "--cacert", `${dir}/none.pem`]);
+    assertEquals(cacert.code, 2, cacert.stderr);
+    assertStringIncludes(cacert.stderr, `error: --cacert: cannot read ${dir}/none.pem: `);
+    // A directory is no resume file.
+    const resume = await fnlogs(["env", "--resume-file", dir, "-g", "http://127.0.0.1:9"]);
+    assertEquals(resume.code, 2, resume.stderr);
+    assertStringIncludes(resume.stderr, `error: Cannot use resume file ${dir}: `);
+    const serve = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        MAIN,
+        "serve",
+        "--port",
+        "0",
+        "--cert",
+        `${dir}/c.pem`,
+        "--key",
+        `${dir}/k.pem`,
+      ],
+      stdin: "null",
+    }).output();
+    assertEquals(serve.code, 2);
+    assertStringIncludes(
+      new TextDecoder().decode(serve.stderr),
+      `error: --cert: cannot read ${dir}/c.pem: `,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -122,7 +122,8 @@ async function loadContext(
   }
   const contexts = isRecord(root) ? root.contexts : undefined;
   if (!isRecord(contexts)) throw bad("contexts", "is not a map of named contexts");
-  const context = contexts[name];
+  // Own keys only: `--context toString` is a name, not an object's method.
+  const context = Object.hasOwn(contexts, name) ? contexts[name] : undefined;
   if (context === undefined) {
     const known = Object.keys(contexts).sort().join(", ") || "none";
     throw new UsageError(`--context ${name}: ${path} has no such context (contexts: ${known})`);

@@ -81,6 +81,14 @@ Deno.test("ConfigFile.context() says what is missing or wrong, and where", async
       UsageError,
       `--context b: ${dir}/config.yaml has no such context (contexts: a)`,
     );
+    // A name that an object's method happens to have is still only a name.
+    for (const name of ["toString", "constructor", "__proto__"]) {
+      await assertRejects(
+        () => file.context(name, lower),
+        UsageError,
+        `--context ${name}: ${dir}/config.yaml has no such context (contexts: a)`,
+      );
+    }
     await assertRejects(
       () => new ConfigFile(`${dir}/none.yaml`).context("a", lower),
       UsageError,

@@ -88,9 +88,10 @@ export class ResumeFile {
       json = JSON.parse(await Deno.readTextFile(path));
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) {
-        if (!(error instanceof SyntaxError)) throw error;
         throw new ResumeStateError(
-          `Cannot use resume file ${path}: it is not JSON (${error.message})`,
+          error instanceof SyntaxError
+            ? `Cannot use resume file ${path}: it is not JSON (${error.message})`
+            : `Cannot use resume file ${path}: ${(error as Error).message}`,
         );
       }
     }

@@ -8,6 +8,7 @@ import type { GatewayAuth } from "../../lib/gateway/build_log_request.ts";
 import { readFaasCliAuth } from "../../lib/gateway/read_faas_cli_auth.ts";
 import { ConfigFile } from "../config/config_file.ts";
 import { normalizeGateway } from "./gateway_flags.ts";
+import { UsageError } from "../../lib/errors.ts";
 
 /** One gateway to read. */
 export interface GatewayTarget {
@@ -43,6 +44,15 @@ function labelOf(url: string): string {
   }
 }
 
+/** A file a flag names, or a usage error that names the flag and says why. */
+async function readFlagFile(flag: string, path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    throw new UsageError(`--${flag}: cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
 /**
  * The gateways of `-g` (or of `--context` in the config file), each with
  * its credentials: `-k` for all of them, else what the context says, else
@@ -54,7 +64,9 @@ export async function resolveTargets(
   flags: TargetFlags,
   env: (name: string) => string | undefined,
 ): Promise<Targets> {
-  const shared = flags.caCert === undefined ? undefined : await Deno.readTextFile(flags.caCert);
+  const shared = flags.caCert === undefined
+    ? undefined
+    : await readFlagFile("cacert", flags.caCert);
   const withShared = (own: string[] | undefined) =>
     shared === undefined ? own : [...(own ?? []), shared];
   const authOf = async (url: string, own: GatewayAuth | undefined) =>

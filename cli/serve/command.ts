@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { UsageError } from "../../lib/errors.ts";
 import { createProvider } from "../../lib/providers/mod.ts";
 import { guardedServe } from "../../server/http/guarded_serve.ts";
 import type { Server } from "../../server/http/types.ts";
@@ -45,9 +46,16 @@ export async function runServe(args: string[], io: ServeIO): Promise<void> {
   if (options.help) return io.stdout(SERVE_HELP);
   const log = (message: string) => io.stderr(`${logTime()} fnlogs serve: ${message}`);
   const auth = await loadCredentials(options.credentials);
+  const readFlagFile = async (flag: string, path: string) => {
+    try {
+      return await Deno.readTextFile(path);
+    } catch (error) {
+      throw new UsageError(`--${flag}: cannot read ${path}: ${(error as Error).message}`);
+    }
+  };
   const tls = options.tls === undefined ? undefined : {
-    cert: await Deno.readTextFile(options.tls.certFile),
-    key: await Deno.readTextFile(options.tls.keyFile),
+    cert: await readFlagFile("cert", options.tls.certFile),
+    key: await readFlagFile("key", options.tls.keyFile),
   };
   const provider = await createProvider({ ...options.provider, onNotice: log });
   const handler = createHandler({

@@ -71,11 +71,16 @@ const parse: ParseArgs = parseArgs;
 
 function duration(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
+  let ms: number;
   try {
-    return parseGoDuration(text);
+    ms = parseGoDuration(text);
   } catch (error) {
     throw new UsageError(`--${flag}: ${(error as Error).message}`);
   }
+  if (ms < 0) {
+    throw new UsageError(`--${flag} must not be negative (0 turns it off), got "${text}"`);
+  }
+  return ms;
 }
 
 /**
