@@ -92,7 +92,7 @@ async function run(shell: string, args: string[], env: Record<string, string>): 
 function cases(gateway: string): [string, string[]][] {
   const port = new URL(gateway).port;
   return [
-    ["fnlogs ", ["completions", "help", "logs", "serve", "version"]],
+    ["fnlogs ", ["completions", "help", "logs", "serve", "ship", "version"]],
     ["fnlogs lo", ["logs"]],
     ["fnlogs logs --o", ["--output"]],
     ["fnlogs logs -o ", ["json", "keyvalue", "plain"]],
@@ -104,6 +104,8 @@ function cases(gateway: string): [string, string[]][] {
     ["fnlogs serve --eng", ["--engine"]],
     ["fnlogs serve --engine ", ["deno", "fnlogs"]],
     ["fnlogs completions ", ["bash", "fish", "zsh"]],
+    ["fnlogs ship --fr", ["--from"]],
+    ["fnlogs ship --from j", ["journald"]],
   ];
 }
 

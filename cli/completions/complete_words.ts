@@ -45,6 +45,9 @@ function flagValues(words: readonly string[]): Map<string, string[]> {
   return values;
 }
 
+/** What OpenFaaS allows as a function name (a DNS label, dots for namespaced names). */
+const FUNCTION_NAME = /^[a-z0-9][a-z0-9.-]*$/;
+
 /**
  * Answers `fnlogs __complete KIND WORDS...` with one candidate a line:
  * `functions` lists the functions of the gateways that `WORDS` (the
@@ -101,7 +104,9 @@ export async function completeWords(args: readonly string[], io: CompleteIO): Pr
     }));
     const names = new Set<string>();
     for (const list of lists) {
-      if (list.status === "fulfilled") { for (const f of list.value) names.add(f.name); }
+      if (list.status !== "fulfilled") continue;
+      // Only names a function can have: nothing a shell would split or expand.
+      for (const f of list.value) if (FUNCTION_NAME.test(f.name)) names.add(f.name);
     }
     return [...names].sort().map((name) => name + "\n").join("");
   } catch {

@@ -52,3 +52,9 @@ Deno.test("completeWords(functions) uses OPENFAAS_URL, skips gateways that fail,
   assertEquals(await completeWords(["functions", "--provider", "docker"], io), "");
   assertEquals(await completeWords(["functions", "--context", "missing"], io), "");
 });
+
+Deno.test("completeWords(functions) offers only names a function can have (nothing a shell would split or expand)", async () => {
+  const { fetch } = gateways({ "a:1": ["hello", "a b", "it's", "$HOME", "ok.ns"] });
+  const io = { env: env({ HOME: "/nowhere" }), fetch };
+  assertEquals(await completeWords(["functions", "-g", "a:1"], io), "hello\nok.ns\n");
+});

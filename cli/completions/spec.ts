@@ -13,6 +13,7 @@ import { BOOL_FLAGS, VALUE_FLAGS } from "../logs/canonicalize_args.ts";
 import { LOGS_HELP } from "../logs/help.ts";
 import { PROVIDER_FLAGS } from "../provider_flags.ts";
 import { SERVE_HELP } from "../serve/help.ts";
+import { SHIP_HELP } from "../ship/help.ts";
 
 /** One flag of a command. */
 export interface FlagSpec {
@@ -148,6 +149,18 @@ export function completionSpec(): CommandSpec[] {
       // Its --context names a kubeconfig context, not one of fnlogs' config file.
       flags: withFlags(flagsOfHelp(SERVE_HELP), PROVIDER_FLAGS).map((f) =>
         f.value === "context" ? { ...f, value: "text" as const } : f
+      ),
+    },
+    {
+      name: "ship",
+      description: "publish function logs to a NATS JetStream stream",
+      // --from takes a provider kind (the shipper reads an orchestrator, never NATS).
+      flags: withFlags(flagsOfHelp(SHIP_HELP), PROVIDER_FLAGS).map((f) =>
+        f.long === "from"
+          ? { ...f, value: PROVIDER_KINDS.filter((kind) => kind !== "nats") }
+          : f.value === "context"
+          ? { ...f, value: "text" as const }
+          : f
       ),
     },
     {
