@@ -102,6 +102,8 @@ Deno.test("through a relay on either side of the gateway, every line arrives exa
 Deno.test("history through the gateway prints what a direct read prints, in every output format", async () => {
   await using server = await startServeProcess(["--quiet", "--stack", await stack()]);
   await using gateway = startOpenFaasGateway({ provider: server.url });
+  // Once the function wrote its 60 lines (the history is read at once after).
+  await followUntil(`${server.url}/system/logs?name=history&follow=true`, '"text":"line 59 ');
   for (const output of ["plain", "keyvalue", "json"]) {
     const args = ["history", "--tail=false", "-o", output];
     const direct = await runLogs([...args, "-g", server.url]);
