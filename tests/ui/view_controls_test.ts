@@ -94,15 +94,18 @@ browserTest(
     await page.locator(".row .msg", { hasText: frozen! }).waitFor();
     assertEquals(await newest(), frozen);
     // A search typed while paused sorts what is shown, and lets nothing new in.
-    await page.fill("#query", "n=");
-    await page.locator(".row .msg", { hasText: "history line" }).first().waitFor({
-      state: "detached",
-    });
-    await page.keyboard.press("G");
+    const searched = async (query: string) => {
+      await page.fill("#query", query);
+      await page.locator("#query").blur(); // (so that G below is a shortcut, not typing)
+      // Applied (after the box's short debounce): the match count shows, or goes.
+      await page.locator("#match-count", { hasText: query === "" ? /^$/ : /\d+ match/ })
+        .waitFor({ state: "attached" });
+      await page.keyboard.press("G");
+    };
+    await searched("n=");
+    assertEquals(await page.locator(".row .msg", { hasText: "history line" }).count(), 0);
     assertEquals(await newest(), frozen);
-    await page.fill("#query", "");
-    await page.locator("#query").blur();
-    await page.keyboard.press("G");
+    await searched("");
     assertEquals(await newest(), frozen);
     await page.keyboard.press(" ");
     assertEquals(await page.locator("#pause").textContent(), "Pause");
