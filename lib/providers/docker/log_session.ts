@@ -241,14 +241,21 @@ export class DockerLogSession {
     );
   }
 
-  /** A catch-up read ended: nothing more to do until the container's next start. */
+  /**
+   * A read of a run that already stopped ended: said stopped if its start
+   * was said (a short run seen only by this read), then nothing more until
+   * the container's next start.
+   */
   #caughtUp(t: Tracked, how: ContainerLogsEnd): void {
     if (how === "cancelled" || this.#stopped.aborted) return;
     t.busy = false;
-    if (how === "not-found") this.#announce(t, "went away");
-    else if (t.startSeen) {
+    if (!this.#init.query.follow) return;
+    if (how === "not-found") return this.#announce(t, "went away");
+    if (t.startSeen) {
       t.startSeen = false;
       this.#check(t);
+    } else if (t.live) {
+      this.#announce(t, "stopped");
     }
   }
 
