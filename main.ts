@@ -147,9 +147,11 @@ async function rerunWithoutCertificateChecks(args: string[]): Promise<number | u
   }).spawn();
   // The first signal is passed on (the child stops cleanly); a second ends it at once.
   let signals = 0;
+  let forced: "SIGINT" | "SIGTERM" | undefined;
   const forward = (signal: "SIGINT" | "SIGTERM") => () => {
+    if (++signals > 1) forced = signal;
     try {
-      child.kill(++signals === 1 ? signal : "SIGKILL");
+      child.kill(forced === undefined ? signal : "SIGKILL");
     } catch {
       // Gone already.
     }
@@ -158,7 +160,9 @@ async function rerunWithoutCertificateChecks(args: string[]): Promise<number | u
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
   try {
-    return (await child.status).code;
+    const { code } = await child.status;
+    // Stopped at once by a second signal: said as the shell says it (130, 143).
+    return forced === undefined ? code : forced === "SIGINT" ? 130 : 143;
   } finally {
     Deno.removeSignalListener("SIGINT", onInt);
     Deno.removeSignalListener("SIGTERM", onTerm);
