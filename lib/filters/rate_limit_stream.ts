@@ -9,6 +9,7 @@ import { levelRank } from "../parse/log_level.ts";
 import { parseLogLine } from "../parse/parse_log_line.ts";
 import type { LogBatch, LogRecord } from "../types.ts";
 import { DroppedLines } from "./stands_for.ts";
+import { filterBatch } from "./log_filter.ts";
 import { KeyedTimers } from "./_timers.ts";
 
 /** Options for {@linkcode RateLimitStream}. */
@@ -74,43 +75,34 @@ export class RateLimitStream extends TransformStream<LogBatch, LogBatch> {
     };
     super({
       transform: (batch, controller) => {
-        let out: LogRecord[] | undefined;
         const t = now();
-        for (let i = 0; i < batch.length; i++) {
-          const record = batch[i];
-          let keep = true;
-          if (record.missed === undefined && !record.progress) {
-            let bucket = buckets.get(record.name);
-            if (bucket === undefined) {
-              bucket = { tokens: rate, at: t, dropped: 0 };
-              buckets.set(record.name, bucket);
-            }
-            bucket.tokens = Math.min(rate, bucket.tokens + ((t - bucket.at) / 1000) * rate);
-            bucket.at = t;
-            if (bucket.tokens >= 1) bucket.tokens -= 1;
-            else {
-              const level = parseLogLine(record.text).level;
-              keep = level !== undefined && levelRank(level) >= WARN;
-              if (!keep && bucket.dropped++ === 0) {
-                const name = record.name, held = bucket;
-                timers.arm(name, reportMs, () => {
-                  report(name, held);
-                  return [];
-                });
-              }
-            }
+        /** Whether `record` fits the rate (a warning or worse always does). */
+        const fits = (record: LogRecord): boolean => {
+          if (record.missed !== undefined || record.progress) return true;
+          let bucket = buckets.get(record.name);
+          if (bucket === undefined) {
+            bucket = { tokens: rate, at: t, dropped: 0 };
+            buckets.set(record.name, bucket);
           }
-          if (!keep) {
-            dropped.drop(record);
-            out ??= batch.slice(0, i);
-          } else {
-            // It stands for the lines dropped just before it (resume positions count them).
-            const kept = dropped.claim(record);
-            if (out !== undefined) out.push(kept);
-            else if (kept !== record) (out = batch.slice(0, i)).push(kept);
+          bucket.tokens = Math.min(rate, bucket.tokens + ((t - bucket.at) / 1000) * rate);
+          bucket.at = t;
+          if (bucket.tokens >= 1) {
+            bucket.tokens -= 1;
+            return true;
           }
-        }
-        const kept = out ?? batch;
+          const level = parseLogLine(record.text).level;
+          if (level !== undefined && levelRank(level) >= WARN) return true;
+          if (bucket.dropped++ === 0) {
+            const name = record.name, held = bucket;
+            timers.arm(name, reportMs, () => {
+              report(name, held);
+              return [];
+            });
+          }
+          return false;
+        };
+        // A kept line stands for those dropped just before it (resume positions count them).
+        const kept = filterBatch(batch, fits, dropped);
         if (kept.length > 0) controller.enqueue(kept);
       },
       flush: () => reportAll(),
