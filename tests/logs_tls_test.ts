@@ -18,7 +18,8 @@ import {
 
 const logs = (args: string[]) => runLogs(args);
 
-Deno.test("fnlogs logs over TLS: refused without trust, accepted with --cacert or --tls-no-verify", async () => {
+/** A gateway over TLS (the test CA's certificate, for localhost) holding one line of `fn`. */
+function tlsGateway() {
   const provider = new MemoryProvider();
   provider.history.set("fn", [record("over tls", { timestamp: "2024-05-06T07:08:09Z" })]);
   const server = Deno.serve({
@@ -28,7 +29,11 @@ Deno.test("fnlogs logs over TLS: refused without trust, accepted with --cacert o
     key: TEST_TLS.serverKey,
     onListen() {},
   }, createHandler({ provider }));
-  const gateway = `https://localhost:${server.addr.port}`;
+  return { server, gateway: `https://localhost:${server.addr.port}` };
+}
+
+Deno.test("fnlogs logs over TLS: refused without trust, accepted with --cacert or --tls-no-verify", async () => {
+  const { server, gateway } = tlsGateway();
   const dir = await Deno.makeTempDir();
   try {
     const common = ["fn", "-g", gateway, "--tail=false"];
@@ -105,16 +110,7 @@ Deno.test("fnlogs serve --cert --key serves HTTPS that fnlogs logs --cacert trus
 });
 
 Deno.test("fnlogs logs --tls-no-verify: a terminal's Ctrl-C (to the whole process group) stops it cleanly, exit 0", async () => {
-  const provider = new MemoryProvider();
-  provider.history.set("fn", [record("over tls", { timestamp: "2024-05-06T07:08:09Z" })]);
-  const server = Deno.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    cert: TEST_TLS.serverCert,
-    key: TEST_TLS.serverKey,
-    onListen() {},
-  }, createHandler({ provider }));
-  const gateway = `https://localhost:${server.addr.port}`;
+  const { server, gateway } = tlsGateway();
   // Its own process group, as a shell runs a foreground job: a group signal
   // reaches fnlogs and the fnlogs it runs again.
   const child = new Deno.Command(Deno.execPath(), {
