@@ -95,9 +95,22 @@ export class FakeDocker implements AsyncDisposable {
     return id;
   }
 
+  /** Resolves with the first request (already made, or to come) that `test` accepts. */
+  waitForRequest(test: (url: URL) => boolean): Promise<URL> {
+    const made = this.requests.find(test);
+    if (made !== undefined) return Promise.resolve(made);
+    return new Promise((resolve) => this.#waiters.push({ test, resolve }));
+  }
+
+  readonly #waiters: { test: (url: URL) => boolean; resolve: (url: URL) => void }[] = [];
+
   #handle(request: Request): Response | Promise<Response> {
     const url = new URL(request.url);
     this.requests.push(new URL(url));
+    for (const waiter of this.#waiters.splice(0)) {
+      if (waiter.test(url)) waiter.resolve(new URL(url));
+      else this.#waiters.push(waiter);
+    }
     url.pathname = url.pathname.replace(/^\/v1\.\d+\//, "/");
     const headers: Record<string, string> = this.podman ? { "Libpod-Api-Version": "4.3.1" } : {};
     const json = (value: unknown) => Response.json(value, { headers });

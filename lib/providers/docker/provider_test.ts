@@ -70,7 +70,7 @@ Deno.test("DockerProvider: a whole history across containers is in order whichev
   const { stream } = await provider.openLogs({ name: "fn", follow: false });
   const reader = stream.getReader();
   const first = reader.read();
-  while (bodyB.pulls === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  await docker.waitForRequest((u) => u.pathname.endsWith(`/${b}/logs`));
   bodyB.controller.close();
   for (const chunk of history([[1, "a1"], [3, "a3"]])) bodyA.controller.enqueue(chunk);
   bodyA.controller.close();
@@ -563,9 +563,7 @@ Deno.test("DockerProvider waits out a daemon that is away for a moment (connecti
     const { stream } = await provider.openLogs({ name: "fn", follow: true });
     const reader = stream.getReader();
     assertEquals(texts((await reader.read()).value!), ["a1"]);
-    while (!docker.requests.some((u) => u.pathname.endsWith("/events"))) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await docker.waitForRequest((u) => u.pathname.endsWith("/events"));
     // The daemon goes away: its events stream breaks and a new one is refused.
     relay.off();
     await noticed(/The Docker events stream failed \(.*refused.*\); watching again/i);
