@@ -6,18 +6,25 @@ import { FakeKubeApi } from "../../../tests/helpers/fake_kube_api.ts";
 
 const NS = "openfaas-fn";
 
+/** Client-side conditions, checked whenever the watch reports something (`check`). */
+function conditions() {
+  let pending = () => {};
+  return {
+    check: () => pending(),
+    until: (predicate: () => boolean) =>
+      new Promise<void>((resolve) => {
+        pending = () => void (predicate() && resolve());
+        pending();
+      }),
+  };
+}
+
 Deno.test("watchPods() resumes where the server ended it and re-lists after 410 Gone", async () => {
   const api = FakeKubeApi.start();
   const abort = new AbortController();
   const events: string[] = [];
   const relists: string[][] = [];
-  // Client-side conditions, checked whenever the watch reports something.
-  let check = () => {};
-  const until = (predicate: () => boolean) =>
-    new Promise<void>((resolve) => {
-      check = () => predicate() && resolve();
-      check();
-    });
+  const { check, until } = conditions();
   try {
     api.addPod(NS, "env-a");
     api.addPod(NS, "other-x"); // another function: not selected
@@ -96,12 +103,7 @@ Deno.test("watchPods() lists again after a failed re-list, reads a 100 KB pod ev
   const events: string[] = [];
   const relists: string[][] = [];
   const notices: string[] = [];
-  let check = () => {};
-  const until = (predicate: () => boolean) =>
-    new Promise<void>((resolve) => {
-      check = () => predicate() && resolve();
-      check();
-    });
+  const { check, until } = conditions();
   let failLists = 0;
   const lists: string[] = [];
   const fetchFn: typeof fetch = (input, init) => {
